@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
@@ -14,9 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The JSON form of {@link CanonicalEvent}s on Kafka (see {@code common/README.md}).
  *
- * <p>A record value is either one event object, or a batch {@code {"v":1,"events":[…]}} of
- * self-contained event objects (every event repeats its envelope, so a consumer never needs
- * anything but the element). Encoding streams fields directly, with no reflection. Thread-safe.
+ * <p>A record value is either one event object, or a batch {@code {"v":1, <envelope>, "events":[…]}}
+ * whose elements inherit every field they do not carry from the envelope. Encoding streams fields
+ * directly, with no reflection. Thread-safe.
  */
 public final class EventCodec {
 
@@ -45,16 +46,25 @@ public final class EventCodec {
         return out.toByteArray();
     }
 
-    /** Several events as one batch value. */
+    /**
+     * Several events as one batch value. Fields equal for all events (the request's envelope) are
+     * written once at the top; each element carries its own id, type, time, payload and whatever
+     * differs from the envelope. The size of the value therefore follows the size of the request.
+     */
     public byte[] encodeBatch(List<CanonicalEvent> events) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512 * events.size() + 32);
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("empty batch");
+        }
+        CanonicalEvent head = events.get(0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * events.size() + 512);
         try (JsonGenerator g = mapper.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberProperty("v", BATCH_VERSION);
+            writeEnvelope(g, head);
             g.writeName("events");
             g.writeStartArray();
             for (CanonicalEvent event : events) {
-                write(g, event);
+                writeElement(g, event, head);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -79,14 +89,17 @@ public final class EventCodec {
         }
         JsonNode events = root.get("events");
         if (events == null) {
-            return List.of(read(root));
+            return List.of(read(new Layered(root, null)));
         }
         if (!events.isArray()) {
             throw new MalformedEventException("'events' is not an array");
         }
         List<CanonicalEvent> result = new ArrayList<>(events.size());
         for (JsonNode node : events) {
-            result.add(read(node));
+            if (!node.isObject()) {
+                throw new MalformedEventException("event is not a JSON object");
+            }
+            result.add(read(new Layered(node, root)));
         }
         return result;
     }
@@ -113,6 +126,69 @@ public final class EventCodec {
         g.writeEndObject();
     }
 
+    private static void writeEnvelope(JsonGenerator g, CanonicalEvent e) {
+        optionalString(g, "request_id", e.requestId());
+        g.writeStringProperty("project_id", e.projectId());
+        g.writeStringProperty("app_id", e.appId());
+        optionalString(g, "platform", e.platform());
+        optionalString(g, "app_version", e.appVersion());
+        optionalString(g, "session_id", e.sessionId());
+        g.writeStringProperty("received_at", e.receivedAt().toString());
+        optionalString(g, "dialect", e.dialect());
+        optionalTree(g, "user", e.user());
+        optionalTree(g, "device", e.device());
+        optionalTree(g, "location", e.location());
+    }
+
+    /** An element of a batch: own fields always, envelope fields only where they differ. */
+    private static void writeElement(JsonGenerator g, CanonicalEvent e, CanonicalEvent env) {
+        g.writeStartObject();
+        g.writeStringProperty("event_id", e.eventId());
+        differentString(g, "request_id", e.requestId(), env.requestId());
+        differentString(g, "project_id", e.projectId(), env.projectId());
+        differentString(g, "app_id", e.appId(), env.appId());
+        differentString(g, "platform", e.platform(), env.platform());
+        differentString(g, "app_version", e.appVersion(), env.appVersion());
+        differentString(g, "session_id", e.sessionId(), env.sessionId());
+        g.writeStringProperty("type", e.type());
+        g.writeStringProperty("timestamp", e.timestamp().toString());
+        if (!e.receivedAt().equals(env.receivedAt())) {
+            g.writeStringProperty("received_at", e.receivedAt().toString());
+        }
+        differentString(g, "dialect", e.dialect(), env.dialect());
+        differentTree(g, "user", e.user(), env.user());
+        differentTree(g, "device", e.device(), env.device());
+        differentTree(g, "location", e.location(), env.location());
+        optionalTree(g, "payload", e.payload());
+        optionalTree(g, "tags", e.tags());
+        optionalTree(g, "custom", e.custom());
+        g.writeEndObject();
+    }
+
+    private static void differentString(JsonGenerator g, String name, String value, String envelope) {
+        if (!Objects.equals(value, envelope)) {
+            // An explicit null un-sets an envelope value for this element.
+            g.writeName(name);
+            if (value == null) {
+                g.writeNull();
+            } else {
+                g.writeString(value);
+            }
+        }
+    }
+
+    private static void differentTree(JsonGenerator g, String name, JsonNode value, JsonNode envelope) {
+        // Reference check first: the gateway shares one block instance across a request's events.
+        if (value != envelope && !Objects.equals(value, envelope)) {
+            g.writeName(name);
+            if (value == null) {
+                g.writeNull();
+            } else {
+                g.writeTree(value);
+            }
+        }
+    }
+
     private static void optionalString(JsonGenerator g, String name, String value) {
         if (value != null) {
             g.writeStringProperty(name, value);
@@ -126,8 +202,19 @@ public final class EventCodec {
         }
     }
 
-    private static CanonicalEvent read(JsonNode n) {
-        if (!n.isObject()) {
+    /** An element with a fallback to its batch's envelope (absent field: envelope; null: null). */
+    private record Layered(JsonNode element, JsonNode envelope) {
+        JsonNode get(String name) {
+            JsonNode v = element.get(name);
+            if (v == null && envelope != null && !"events".equals(name)) {
+                v = envelope.get(name);
+            }
+            return v;
+        }
+    }
+
+    private static CanonicalEvent read(Layered n) {
+        if (!n.element().isObject()) {
             throw new MalformedEventException("event is not a JSON object");
         }
         try {
@@ -154,7 +241,7 @@ public final class EventCodec {
         }
     }
 
-    private static String text(JsonNode n, String name) {
+    private static String text(Layered n, String name) {
         JsonNode v = n.get(name);
         if (v == null || v.isNull()) {
             return null;
@@ -165,7 +252,7 @@ public final class EventCodec {
         return v.stringValue();
     }
 
-    private static String required(JsonNode n, String name) {
+    private static String required(Layered n, String name) {
         String v = text(n, name);
         if (v == null) {
             throw new MalformedEventException("'" + name + "' is missing");
@@ -173,7 +260,7 @@ public final class EventCodec {
         return v;
     }
 
-    private static JsonNode object(JsonNode n, String name) {
+    private static JsonNode object(Layered n, String name) {
         JsonNode v = n.get(name);
         if (v == null || v.isNull()) {
             return null;
@@ -184,7 +271,7 @@ public final class EventCodec {
         return v;
     }
 
-    private static JsonNode requiredObject(JsonNode n, String name) {
+    private static JsonNode requiredObject(Layered n, String name) {
         JsonNode v = object(n, name);
         if (v == null) {
             throw new MalformedEventException("'" + name + "' is missing");

@@ -47,6 +47,8 @@ public final class PostgresServer implements AutoCloseable {
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("fsync", "on")
+                    // zonky defaults to synchronous_commit=off; a committed row must be on disk.
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
             PostgresServer server = new PostgresServer(pg, dataDir);
             server.ensureDatabase();

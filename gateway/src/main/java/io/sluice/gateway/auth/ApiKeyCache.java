@@ -1,0 +1,63 @@
+package io.sluice.gateway.auth;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Caffeine async cache of API keys by hash, loaded from PostgreSQL.
+ *
+ * <p>A known key is served from memory; after {@code cache-refresh} it is reloaded in the
+ * background while the old value keeps serving, so the hot path never waits on the database for a
+ * key it has seen. Unknown keys are cached as empty for {@code negative-cache-ttl}.
+ */
+@Component
+public class ApiKeyCache {
+
+    private final AsyncLoadingCache<String, Optional<ApiKeyRecord>> cache;
+
+    public ApiKeyCache(ApiKeyRepository repository, AuthProperties props, MeterRegistry meters) {
+        long knownTtl = props.cacheExpiry().toNanos();
+        long unknownTtl = props.negativeCacheTtl().toNanos();
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(props.cacheMaxKeys())
+                .refreshAfterWrite(props.cacheRefresh())
+                .expireAfter(new Expiry<String, Optional<ApiKeyRecord>>() {
+                    @Override
+                    public long expireAfterCreate(String key, Optional<ApiKeyRecord> value, long now) {
+                        return value.isPresent() ? knownTtl : unknownTtl;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, Optional<ApiKeyRecord> value, long now, long current) {
+                        return value.isPresent() ? knownTtl : unknownTtl;
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, Optional<ApiKeyRecord> value, long now, long current) {
+                        return value.isPresent() ? knownTtl : current;
+                    }
+                })
+                .recordStats()
+                .buildAsync((hash, executor) -> repository.findByHash(hash)
+                        .map(Optional::of)
+                        .defaultIfEmpty(Optional.empty())
+                        .toFuture());
+        CaffeineCacheMetrics.monitor(meters, cache.synchronous(), "sluice_api_keys");
+    }
+
+    /** The key with this hash, or empty when no such key exists. */
+    public Mono<Optional<ApiKeyRecord>> find(String keyHash) {
+        return Mono.fromFuture(cache.get(keyHash), true);
+    }
+
+    /** Forgets a key so the next use reloads it. */
+    public void invalidate(String keyHash) {
+        cache.synchronous().invalidate(keyHash);
+    }
+}

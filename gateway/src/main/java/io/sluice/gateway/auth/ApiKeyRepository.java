@@ -1,0 +1,43 @@
+package io.sluice.gateway.auth;
+
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Mono;
+
+/** Reads API keys by hash from PostgreSQL (R2DBC, non-blocking). */
+@Repository
+public class ApiKeyRepository {
+
+    private static final String FIND_BY_HASH = """
+            SELECT k.id, k.project_id, k.key_hash, k.scopes, k.revoked_at, p.allowed_app_ids
+            FROM api_keys k JOIN projects p ON p.id = k.project_id
+            WHERE k.key_hash = $1""";
+
+    private final DatabaseClient db;
+
+    public ApiKeyRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<ApiKeyRecord> findByHash(String keyHash) {
+        return db.sql(FIND_BY_HASH)
+                .bind(0, keyHash)
+                .map((row, meta) -> {
+                    String[] scopes = row.get("scopes", String[].class);
+                    String[] allowed = row.get("allowed_app_ids", String[].class);
+                    OffsetDateTime revoked = row.get("revoked_at", OffsetDateTime.class);
+                    return new ApiKeyRecord(
+                            row.get("id", String.class),
+                            row.get("project_id", String.class),
+                            row.get("key_hash", String.class),
+                            scopes == null ? Set.of() : Set.of(scopes),
+                            revoked == null ? null : revoked.toInstant(),
+                            allowed == null ? null : List.copyOf(Arrays.asList(allowed)));
+                })
+                .first();
+    }
+}

@@ -1,0 +1,17 @@
+package io.sluice.gateway.ingest;
+
+import io.sluice.common.event.CanonicalEvent;
+import java.util.List;
+
+/**
+ * A request after validation: the accepted events in canonical form and the rejected ones.
+ *
+ * @param appId     the envelope's app id
+ * @param sessionId the envelope's session id, echoed in the response
+ * @param accepted  valid events, in request order
+ * @param problems  one entry per rejected event
+ * @param rejected  number of rejected events
+ */
+public record ParsedBatch(String appId, String sessionId, List<CanonicalEvent> accepted,
+        List<EventProblem> problems, int rejected) {
+}

@@ -1,0 +1,54 @@
+package io.sluice.gateway.kafka;
+
+import jakarta.validation.constraints.NotBlank;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The gateway's Kafka producer ({@code sluice.kafka.*}).
+ *
+ * @param bootstrapServers  Kafka bootstrap servers. Default {@code localhost:9092}.
+ * @param topic             events topic. Default {@code sluice.events}.
+ * @param ackTimeout        longest wait for Kafka's acknowledgement before answering 503. Also the
+ *                          producer's {@code delivery.timeout.ms}. Default 5s.
+ * @param retryAfter        the {@code Retry-After} sent with that 503. Default 5s.
+ * @param granularity       {@code request}: one record per request carrying its accepted events
+ *                          (default, see docs/decisions.md); {@code event}: one record per event.
+ * @param compression       producer {@code compression.type}. Default {@code lz4}.
+ * @param linger            producer {@code linger.ms}. Default 5ms.
+ * @param batchSize         producer {@code batch.size} in bytes. Default 262144.
+ * @param maxRecordBytes    producer {@code max.request.size}; a request whose record is larger is
+ *                          answered 413. Default 1048576 (the broker's default message size).
+ * @param producer          any other producer settings, passed through verbatim.
+ */
+@Validated
+@ConfigurationProperties("sluice.kafka")
+public record KafkaProperties(
+        @NotBlank String bootstrapServers,
+        @NotBlank String topic,
+        Duration ackTimeout,
+        Duration retryAfter,
+        Granularity granularity,
+        String compression,
+        Duration linger,
+        Integer batchSize,
+        Integer maxRecordBytes,
+        Map<String, String> producer) {
+
+    public enum Granularity { REQUEST, EVENT }
+
+    public KafkaProperties {
+        bootstrapServers = bootstrapServers == null ? "localhost:9092" : bootstrapServers;
+        topic = topic == null ? "sluice.events" : topic;
+        ackTimeout = ackTimeout == null ? Duration.ofSeconds(5) : ackTimeout;
+        retryAfter = retryAfter == null ? Duration.ofSeconds(5) : retryAfter;
+        granularity = granularity == null ? Granularity.REQUEST : granularity;
+        compression = compression == null ? "lz4" : compression;
+        linger = linger == null ? Duration.ofMillis(5) : linger;
+        batchSize = batchSize == null ? 262_144 : batchSize;
+        maxRecordBytes = maxRecordBytes == null ? 1_048_576 : maxRecordBytes;
+        producer = producer == null ? Map.of() : Map.copyOf(producer);
+    }
+}

@@ -1,0 +1,72 @@
+package io.sluice.gateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.gateway.error.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class CcBatchParserTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    private final CcBatchParser parser = new IngestConfiguration().ccBatchParser(
+            new IngestProperties(null, 3, 512, null, null), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private ParsedBatch parse(String json) {
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8), "p", "req_1", NOW);
+    }
+
+    private static String event(String timestamp) {
+        return "{\"type\":\"click\",\"timestamp\":\"" + timestamp + "\",\"payload\":{}}";
+    }
+
+    @Test
+    void timestampsNeedAnOffsetAndMustLieWithinTheConfiguredWindow() {
+        ParsedBatch b = parse("{\"app_id\":\"a\",\"events\":[" + event("2026-11-24T11:59:59Z") + ","
+                + event("2026-11-24T12:00:01Z") + "," + event("2026-11-23T12:00:00") + "]}");
+        assertThat(b.accepted()).hasSize(1);
+        assertThat(b.problems()).extracting(EventProblem::code)
+                .containsExactly("timestamp_out_of_range", "invalid_timestamp");
+        ParsedBatch old = parse("{\"app_id\":\"a\",\"events\":[" + event("2025-11-22T11:00:00Z") + ","
+                + event("2025-11-23T13:00:00+01:00") + "]}");
+        assertThat(old.problems()).extracting(EventProblem::index).containsExactly(0);
+    }
+
+    @Test
+    void envelopeDefaultsAndEventCountLimit() {
+        ParsedBatch b = parse("{\"app_id\":\"a\",\"events\":[" + event("2026-11-23T11:00:00Z") + "]}");
+        assertThat(b.accepted().get(0).platform()).isEqualTo("unknown");
+        assertThat(b.accepted().get(0).sessionId()).isNull();
+        assertThatThrownBy(() -> parse("{\"app_id\":\"a\",\"events\":[{},{},{},{}]}"))
+                .isInstanceOf(ApiException.class).hasMessageContaining("limit 3");
+    }
+
+    @Test
+    void envelopeBlocksAreCappedBecauseEveryEventCarriesThem() {
+        String big = "x".repeat(600);
+        assertThatThrownBy(() -> parse("{\"app_id\":\"a\",\"user\":{\"name\":\"" + big + "\"},\"events\":["
+                + event("2026-11-23T11:00:00Z") + "]}"))
+                .isInstanceOf(ApiException.class).hasMessageContaining("limit is 512 bytes");
+    }
+
+    @Test
+    void appIdLengthAndTypeAreChecked() {
+        assertThatThrownBy(() -> parse("{\"app_id\":\"\",\"events\":[{}]}")).hasMessageContaining("1 to 128");
+        assertThatThrownBy(() -> parse("{\"app_id\":\"" + "a".repeat(129) + "\",\"events\":[{}]}")).hasMessageContaining("1 to 128");
+        assertThatThrownBy(() -> parse("{\"app_id\":7,\"events\":[{}]}")).hasMessageContaining("must be a string");
+        assertThat(parse("{\"app_id\":\"" + "a".repeat(128) + "\",\"events\":[" + event("2026-11-23T11:00:00Z") + "]}")
+                .accepted()).hasSize(1);
+    }
+
+    @Test
+    void creditsAreOnePerStartedHundredAcceptedEvents() {
+        assertThat(IngestResponse.credits(0)).isZero();
+        assertThat(IngestResponse.credits(1)).isEqualTo(1);
+        assertThat(IngestResponse.credits(100)).isEqualTo(1);
+        assertThat(IngestResponse.credits(101)).isEqualTo(2);
+    }
+}

@@ -1,0 +1,45 @@
+package io.sluice.gateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.embedded.DevData;
+import io.sluice.embedded.KraftBroker;
+import io.sluice.embedded.SharedInfrastructure;
+import io.sluice.gateway.support.GatewayHarness;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+
+/** When Kafka cannot take events, ingest answers 503 with Retry-After: never 200, never a hang. */
+class KafkaUnavailableIT {
+
+    @Test
+    void stoppingKafkaTurnsIngestInto503WithRetryAfter() throws Exception {
+        SharedInfrastructure infra = SharedInfrastructure.get();
+        KraftBroker broker = KraftBroker.start(infra.newDirectory("kafka-down"), 0, 0);
+        try (GatewayHarness gateway = GatewayHarness.start(infra.postgres(), broker,
+                "--sluice.kafka.ack-timeout=2s", "--sluice.kafka.retry-after=7s")) {
+            String key = gateway.newKey("proj-kafka-down", DevData.ALL_SCOPES);
+            String body = IngestIT.seedExample();
+            gateway.client().post().uri("/v1/ingest").header("X-API-Key", key)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                    .exchange().expectStatus().isOk();
+
+            broker.close();
+
+            long started = System.nanoTime();
+            gateway.client().post().uri("/v1/ingest").header("X-API-Key", key)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                    .exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectHeader().valueEquals("Retry-After", "7")
+                    .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                    .expectBody()
+                    .jsonPath("$.retry_after").isEqualTo(7)
+                    .jsonPath("$.error").value(v -> assertThat((String) v).contains("nothing was accepted"));
+            // Bounded by the configured ack timeout, not by a client or socket timeout.
+            assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(15_000);
+        } finally {
+            broker.close();
+        }
+    }
+}

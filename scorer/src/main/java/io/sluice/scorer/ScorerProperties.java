@@ -1,0 +1,49 @@
+package io.sluice.scorer;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The scorer's consumer and writer ({@code sluice.scorer.*}).
+ *
+ * @param bootstrapServers Kafka bootstrap servers. Default {@code localhost:9092}.
+ * @param topic            events topic. Default {@code sluice.events}.
+ * @param groupId          consumer group; replicas with the same group share partitions.
+ *                         Default {@code sluice-scorer}.
+ * @param maxPollRecords   records per poll, i.e. per stored batch. Default 500.
+ * @param maxRowsPerInsert rows per multi-row INSERT statement. Default 500.
+ * @param retryMin         first back-off after a failed write. Default 200ms.
+ * @param retryMax         longest back-off between write attempts (retried until it succeeds;
+ *                         meanwhile nothing is committed and polling pauses). Default 10s.
+ * @param drainTimeout     on shutdown, how long to wait for the batch in flight. Default 20s.
+ * @param consumer         any other consumer settings, passed through verbatim.
+ */
+@Validated
+@ConfigurationProperties("sluice.scorer")
+public record ScorerProperties(
+        @NotBlank String bootstrapServers,
+        @NotBlank String topic,
+        @NotBlank String groupId,
+        @Min(1) Integer maxPollRecords,
+        @Min(1) Integer maxRowsPerInsert,
+        Duration retryMin,
+        Duration retryMax,
+        Duration drainTimeout,
+        Map<String, String> consumer) {
+
+    public ScorerProperties {
+        bootstrapServers = bootstrapServers == null ? "localhost:9092" : bootstrapServers;
+        topic = topic == null ? "sluice.events" : topic;
+        groupId = groupId == null ? "sluice-scorer" : groupId;
+        maxPollRecords = maxPollRecords == null ? 500 : maxPollRecords;
+        maxRowsPerInsert = maxRowsPerInsert == null ? 500 : Math.min(maxRowsPerInsert, 3000);
+        retryMin = retryMin == null ? Duration.ofMillis(200) : retryMin;
+        retryMax = retryMax == null ? Duration.ofSeconds(10) : retryMax;
+        drainTimeout = drainTimeout == null ? Duration.ofSeconds(20) : drainTimeout;
+        consumer = consumer == null ? Map.of() : Map.copyOf(consumer);
+    }
+}

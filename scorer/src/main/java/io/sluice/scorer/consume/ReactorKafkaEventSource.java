@@ -1,0 +1,56 @@
+package io.sluice.scorer.consume;
+
+import io.sluice.scorer.ScorerProperties;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.ReceiverOptions;
+import reactor.kafka.receiver.ReceiverRecord;
+
+/** {@link EventSource} on reactor-kafka with manual, explicit commits. */
+public class ReactorKafkaEventSource implements EventSource {
+
+    private final KafkaReceiver<byte[], byte[]> receiver;
+
+    public ReactorKafkaEventSource(ScorerProperties props) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, props.groupId());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.maxPollRecords());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-scorer");
+        config.putAll(props.consumer());
+        ReceiverOptions<byte[], byte[]> options = ReceiverOptions.<byte[], byte[]>create(config)
+                .subscription(List.of(props.topic()))
+                // Commits happen only when the pipeline asks, after the rows are durable.
+                .commitBatchSize(0)
+                .commitInterval(java.time.Duration.ZERO);
+        this.receiver = KafkaReceiver.create(options);
+    }
+
+    @Override
+    public Flux<ConsumedBatch> batches() {
+        return receiver.receiveBatch(1)
+                .concatMap(poll -> poll.collectList(), 0)
+                .filter(list -> !list.isEmpty())
+                .map(ReactorKafkaEventSource::toBatch);
+    }
+
+    private static ConsumedBatch toBatch(List<ReceiverRecord<byte[], byte[]>> records) {
+        List<ConsumedRecord> consumed = records.stream()
+                .map(r -> new ConsumedRecord(r.topic(), r.partition(), r.offset(), r.value()))
+                .toList();
+        return new ConsumedBatch(consumed, () -> {
+            records.forEach(r -> r.receiverOffset().acknowledge());
+            return records.get(records.size() - 1).receiverOffset().commit().then(Mono.empty());
+        });
+    }
+}
