@@ -162,6 +162,10 @@ class IngestIT {
         expectError("{\"app_id\":\"a\",\"app_id\":\"b\",\"events\":[]}", MediaType.APPLICATION_JSON, 400, "Duplicate");
         expectError("{\"app_id\":\"a\",\"platform\":\"symbian\",\"events\":[{}]}", MediaType.APPLICATION_JSON, 400, "platform");
         expectError("[]", MediaType.APPLICATION_JSON, 400, "JSON object");
+        expectError("{\"app_id\":\"a\",\"events\":[{\"type\":\"click\",\"timestamp\":\"2026-11-20T10:00:00Z\",\"payload\":{}}]} {}",
+                MediaType.APPLICATION_JSON, 400, "Malformed JSON");
+        expectError("{\"app_id\":\"a\",\"events\":[{\"type\":\"click\",\"timestamp\":\"2026-11-20T10:00:00Z\",\"payload\":{\"x\":NaN}}]}",
+                MediaType.APPLICATION_JSON, 400, "Malformed JSON");
         expectError("", MediaType.APPLICATION_JSON, 400, "empty");
         expectError("app_id=a", MediaType.APPLICATION_FORM_URLENCODED, 415, "application/json");
         expectError("{\"app_id\":\"" + "x".repeat(600_000) + "\"}", MediaType.APPLICATION_JSON, 413, "524288 bytes");
