@@ -48,7 +48,7 @@ public final class RecordGranularityProbe {
     private static void run(KraftBroker broker, List<List<CanonicalEvent>> bodies, Granularity granularity,
             int concurrency, boolean warmup) {
         KafkaProperties props = new KafkaProperties(broker.bootstrapServers(), "probe", null, null, granularity,
-                null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
         EventCodec codec = new EventCodec();
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (ReactorKafkaEventPublisher publisher = new ReactorKafkaEventPublisher(props, new SimpleMeterRegistry())) {

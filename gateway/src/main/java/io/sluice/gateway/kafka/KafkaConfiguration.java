@@ -1,6 +1,18 @@
 package io.sluice.gateway.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,8 +20,39 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class KafkaConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
+
     @Bean(destroyMethod = "close")
     ReactorKafkaEventPublisher eventPublisher(KafkaProperties props, MeterRegistry meters) {
+        if (props.createTopic()) {
+            ensureTopic(props);
+        }
         return new ReactorKafkaEventPublisher(props, meters);
+    }
+
+    /** Startup only (blocking is fine here): creates the events topic unless it exists. */
+    static void ensureTopic(KafkaProperties props) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers());
+        props.producer().forEach((k, v) -> {
+            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                config.put(k, v);
+            }
+        });
+        try (Admin admin = Admin.create(config)) {
+            admin.createTopics(List.of(new NewTopic(props.topic(), props.partitions(), props.replicationFactor())))
+                    .all().get(30, TimeUnit.SECONDS);
+            log.info("created topic {} with {} partitions, replication {}", props.topic(), props.partitions(),
+                    props.replicationFactor());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + props.topic() + ": " + e.getCause().getMessage(), e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating topic " + props.topic(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer creating topic " + props.topic(), e);
+        }
     }
 }

@@ -22,6 +22,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRecordBytes    producer {@code max.request.size}; a request whose record is larger is
  *                          answered 413. Default 1048576 (the broker's default message size).
  * @param producer          any other producer settings, passed through verbatim.
+ * @param createTopic       create the topic at startup if it does not exist. Default false (in
+ *                          production the topic is usually managed, e.g. a Strimzi KafkaTopic).
+ * @param partitions        partitions when creating the topic. Default 12.
+ * @param replicationFactor replication factor when creating the topic. Default 3.
  */
 @Validated
 @ConfigurationProperties("sluice.kafka")
@@ -35,7 +39,10 @@ public record KafkaProperties(
         Duration linger,
         Integer batchSize,
         Integer maxRecordBytes,
-        Map<String, String> producer) {
+        Map<String, String> producer,
+        Boolean createTopic,
+        Integer partitions,
+        Short replicationFactor) {
 
     public enum Granularity { REQUEST, EVENT }
 
@@ -50,5 +57,8 @@ public record KafkaProperties(
         batchSize = batchSize == null ? 262_144 : batchSize;
         maxRecordBytes = maxRecordBytes == null ? 1_048_576 : maxRecordBytes;
         producer = producer == null ? Map.of() : Map.copyOf(producer);
+        createTopic = createTopic != null && createTopic;
+        partitions = partitions == null ? 12 : partitions;
+        replicationFactor = replicationFactor == null ? 3 : replicationFactor;
     }
 }

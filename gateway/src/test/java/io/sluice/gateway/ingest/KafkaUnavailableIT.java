@@ -13,6 +13,18 @@ import org.springframework.http.MediaType;
 class KafkaUnavailableIT {
 
     @Test
+    void productionModeCreatesTheTopicWhenAsked() throws Exception {
+        SharedInfrastructure infra = SharedInfrastructure.get();
+        try (GatewayHarness gateway = GatewayHarness.start(infra.postgres(), infra.kafka(),
+                "--sluice.kafka.topic=created-by-gateway", "--sluice.kafka.create-topic=true",
+                "--sluice.kafka.partitions=5", "--sluice.kafka.replication-factor=1");
+             var admin = infra.kafka().admin()) {
+            assertThat(admin.describeTopics(java.util.List.of("created-by-gateway")).allTopicNames().get()
+                    .get("created-by-gateway").partitions()).hasSize(5);
+        }
+    }
+
+    @Test
     void stoppingKafkaTurnsIngestInto503WithRetryAfter() throws Exception {
         SharedInfrastructure infra = SharedInfrastructure.get();
         KraftBroker broker = KraftBroker.start(infra.newDirectory("kafka-down"), 0, 0);

@@ -42,15 +42,19 @@ public final class GatewayHarness implements AutoCloseable {
 
     public static GatewayHarness start(PostgresServer postgres, KraftBroker kafka, String... extraArgs) {
         DevData.migrate(postgres);
-        String topic = "it-events-" + Ids.request().substring(4).toLowerCase();
-        kafka.createTopic(topic, 2);
+        String topic = List.of(extraArgs).stream().filter(a -> a.startsWith("--sluice.kafka.topic="))
+                .map(a -> a.substring(a.indexOf('=') + 1)).findFirst().orElse(null);
+        if (topic == null) {
+            topic = "it-events-" + Ids.request().substring(4).toLowerCase();
+            kafka.createTopic(topic, 2);
+        }
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--sluice.db.host=127.0.0.1",
                 "--sluice.db.port=" + postgres.port(),
                 "--sluice.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--sluice.kafka.topic=" + topic));
-        args.addAll(List.of(extraArgs));
+        args.addAll(List.of(extraArgs).stream().filter(a -> !a.startsWith("--sluice.kafka.topic=")).toList());
         ConfigurableApplicationContext context = GatewayApplication.builder().registerShutdownHook(false)
                 .run(args.toArray(String[]::new));
         return new GatewayHarness(context, postgres, kafka, topic);
