@@ -43,6 +43,9 @@ public final class PostgresServer implements AutoCloseable {
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
+                    // Our owner stops it last, after the apps drained; zonky's own hook would stop
+                    // it at once on SIGTERM, in parallel with everything still writing.
+                    .setRegisterShutdownHook(false)
                     .setPort(port == 0 ? KraftBroker.freePort() : port)
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("listen_addresses", "127.0.0.1")

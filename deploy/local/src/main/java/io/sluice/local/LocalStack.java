@@ -84,13 +84,14 @@ public final class LocalStack implements AutoCloseable {
             List<String> args = new ArrayList<>(common);
             args.add("--server.port=" + o.scorerPort());
             args.add("--sluice.scorer.bootstrap-servers=" + kafka.bootstrapServers());
-            scorer = ScorerApplication.builder().registerShutdownHook(false).run(args.toArray(String[]::new));
+            scorer = ScorerApplication.builder().registerShutdownHook(false)
+                    .initializers(new OwnNettyResources()).run(args.toArray(String[]::new));
         }
         List<String> args = new ArrayList<>(common);
         args.add("--server.port=" + o.gatewayPort());
         args.add("--sluice.kafka.bootstrap-servers=" + kafka.bootstrapServers());
         ConfigurableApplicationContext gateway = GatewayApplication.builder().registerShutdownHook(false)
-                .run(args.toArray(String[]::new));
+                .initializers(new OwnNettyResources()).run(args.toArray(String[]::new));
         return new LocalStack(postgres, kafka, scorer, gateway, key, generated);
     }
 

@@ -85,7 +85,7 @@ public class EventIngestor implements SmartLifecycle {
                         .doBeforeRetry(signal -> {
                             writeRetries.increment();
                             log.warn("storing {} events failed (attempt {}), retrying: {}", events.size(),
-                                    signal.totalRetries() + 1, signal.failure().toString());
+                                    signal.totalRetries() + 1, rootCause(signal.failure()));
                         }))
                 .flatMap(inserted -> {
                     stored.increment(inserted);
@@ -98,6 +98,14 @@ public class EventIngestor implements SmartLifecycle {
                         drained.countDown();
                     }
                 });
+    }
+
+    private static String rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == t ? t.toString() : t.getMessage() + " (cause: " + root + ")";
     }
 
     private List<CanonicalEvent> decode(List<ConsumedRecord> records) {
