@@ -5,29 +5,51 @@ import io.sluice.common.event.Dialect;
 import io.sluice.common.id.Ids;
 import io.sluice.gateway.error.ApiException;
 import io.sluice.gateway.error.ApiException.FieldProblem;
+import io.sluice.gateway.ingest.schema.BlockSchema;
+import io.sluice.gateway.ingest.schema.CcSchema;
+import io.sluice.gateway.ingest.schema.Rules;
+import io.sluice.gateway.ingest.schema.Violation;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeSet;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads a CC {@code POST /v1/ingest} body into canonical events. Problems with the envelope reject
- * the whole request (400); problems with one event reject only that event.
+ * Reads a CC {@code POST /v1/ingest} body into canonical events in one streaming pass over the
+ * envelope (so the event-count limit stops reading early and each event's size on the wire is
+ * known). Problems with the envelope reject the whole request (400); a problem with one event
+ * rejects only that event. Validation is table-driven ({@link CcSchema}); no reflection.
  */
 public class CcBatchParser {
 
-    static final Set<String> EVENT_TYPES = Set.of("crash", "anr", "network_error", "slow_render",
-            "page_hit", "click", "friction", "custom", "agent_report");
-    static final Set<String> PLATFORMS = Set.of("ios", "android", "react-native", "web", "unknown");
+    static final String TYPES = String.join(", ", new TreeSet<>(CcSchema.PAYLOADS.keySet()));
     static final int MAX_APP_ID = 128;
-    static final int MAX_SHORT_STRING = 256;
+    static final int MAX_TAGS = 64;
+    static final int MAX_TAG_KEY = 64;
+    static final int MAX_TAG_VALUE = 256;
+    /** Whole-request problems reported in {@code details}, at most. */
+    static final int MAX_DETAILS = 20;
+
+    private static final BlockSchema ENVELOPE = BlockSchema.builder()
+            .field("app_id", Rules.required(Rules.nonEmptyString(MAX_APP_ID)))
+            .field("platform", Rules.oneOf("ios", "android", "react-native", "web", "unknown"))
+            .field("app_version", Rules.semver())
+            .field("session_id", Rules.string(Rules.SHORT))
+            .field("user", Rules.object())
+            .field("device", Rules.object())
+            .field("location", Rules.object())
+            .build();
 
     private final ObjectMapper mapper;
     private final IngestProperties limits;
@@ -40,114 +62,199 @@ public class CcBatchParser {
     }
 
     public ParsedBatch parse(byte[] body, String projectId, String requestId, Instant receivedAt) {
-        JsonNode root = readTree(body);
-        if (root == null || root.isMissingNode() || !root.isObject()) {
-            throw ApiException.badRequest("Request body must be a JSON object.",
-                    List.of(new FieldProblem("", "expected a JSON object", "invalid_type")));
+        RawBatch raw = read(body);
+        ObjectNode env = raw.envelope();
+
+        List<Violation> problems = new ArrayList<>();
+        ENVELOPE.validate(env, "", problems, MAX_DETAILS);
+        if (problems.isEmpty()) {
+            validateBlock(CcSchema.USER, env.get("user"), "user", problems);
+            validateBlock(CcSchema.DEVICE, env.get("device"), "device", problems);
+            validateBlock(CcSchema.LOCATION, env.get("location"), "location", problems);
         }
-        String appId = envelopeString(root, "app_id", true, MAX_APP_ID);
-        JsonNode events = root.get("events");
-        if (events == null || events.isNull()) {
-            throw ApiException.badRequest("'events' is required.", List.of(new FieldProblem("events", "is required", "required")));
+        if (!problems.isEmpty()) {
+            throw ApiException.badRequest("Invalid request: " + problems.get(0).message()
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "") + ".",
+                    problems.stream().map(v -> new FieldProblem(v.field(), v.message(), v.code())).toList());
         }
-        if (!events.isArray()) {
-            throw ApiException.badRequest("'events' must be an array.",
-                    List.of(new FieldProblem("events", "must be an array", "invalid_type")));
-        }
-        if (events.isEmpty()) {
-            throw ApiException.badRequest("'events' must not be empty.",
-                    List.of(new FieldProblem("events", "must contain at least one event", "empty")));
-        }
-        if (events.size() > limits.maxEvents()) {
-            throw ApiException.badRequest("Too many events: " + events.size() + " (limit " + limits.maxEvents() + ").",
-                    List.of(new FieldProblem("events", "at most " + limits.maxEvents() + " events per request", "too_many_events")));
-        }
-        String platform = envelopeString(root, "platform", false, MAX_SHORT_STRING);
-        if (platform == null) {
-            platform = "unknown";
-        } else if (!PLATFORMS.contains(platform)) {
-            throw ApiException.badRequest("'platform' must be one of ios, android, react-native, web.",
-                    List.of(new FieldProblem("platform", "must be one of ios, android, react-native, web", "invalid_value")));
-        }
-        String appVersion = envelopeString(root, "app_version", false, MAX_SHORT_STRING);
-        String sessionId = envelopeString(root, "session_id", false, MAX_SHORT_STRING);
-        JsonNode user = envelopeObject(root, "user");
-        JsonNode device = envelopeObject(root, "device");
-        JsonNode location = envelopeObject(root, "location");
+        String appId = env.get("app_id").stringValue();
+        String platform = text(env, "platform", "unknown");
+        String appVersion = text(env, "app_version", null);
+        String sessionId = text(env, "session_id", null);
+        JsonNode user = nonNull(env.get("user"));
+        JsonNode device = nonNull(env.get("device"));
+        JsonNode location = nonNull(env.get("location"));
         checkEnvelopeSize(user, device, location);
 
         Instant now = clock.instant();
         Instant earliest = now.minus(limits.maxEventAge());
         Instant latest = now.plus(limits.maxFutureSkew());
-        List<CanonicalEvent> accepted = new ArrayList<>(events.size());
-        List<EventProblem> problems = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            JsonNode e = events.get(i);
+        List<CanonicalEvent> accepted = new ArrayList<>(raw.events().size());
+        List<EventProblem> rejected = new ArrayList<>();
+        List<Violation> found = new ArrayList<>(1);
+        for (int i = 0; i < raw.events().size(); i++) {
+            JsonNode e = raw.events().get(i);
             String at = "events[" + i + "]";
-            if (!e.isObject()) {
-                problems.add(new EventProblem(i, at, "invalid_type", "event must be a JSON object"));
-                continue;
-            }
-            JsonNode type = e.get("type");
-            if (type == null || type.isNull()) {
-                problems.add(new EventProblem(i, at + ".type", "required", "type is required"));
-                continue;
-            }
-            if (!type.isString() || !EVENT_TYPES.contains(type.stringValue())) {
-                problems.add(new EventProblem(i, at + ".type", "unknown_type",
-                        "type must be one of " + String.join(", ", EVENT_TYPES.stream().sorted().toList())));
-                continue;
-            }
-            JsonNode ts = e.get("timestamp");
-            if (ts == null || ts.isNull()) {
-                problems.add(new EventProblem(i, at + ".timestamp", "required", "timestamp is required"));
-                continue;
-            }
-            Instant timestamp = ts.isString() ? parseTimestamp(ts.stringValue()) : null;
-            if (timestamp == null) {
-                problems.add(new EventProblem(i, at + ".timestamp", "invalid_timestamp",
-                        "timestamp must be ISO 8601 with an offset, e.g. 2026-05-13T09:00:00Z"));
-                continue;
-            }
-            if (timestamp.isAfter(latest) || timestamp.isBefore(earliest)) {
-                problems.add(new EventProblem(i, at + ".timestamp", "timestamp_out_of_range",
-                        "timestamp must be at most " + limits.maxFutureSkew() + " ahead of and "
-                                + limits.maxEventAge() + " behind the server clock"));
-                continue;
-            }
-            JsonNode payload = e.get("payload");
-            if (payload == null || payload.isNull()) {
-                problems.add(new EventProblem(i, at + ".payload", "required", "payload is required"));
-                continue;
-            }
-            if (!payload.isObject()) {
-                problems.add(new EventProblem(i, at + ".payload", "invalid_type", "payload must be an object"));
-                continue;
-            }
-            JsonNode tags = e.get("tags");
-            if (tags != null && !tags.isNull() && !tags.isObject()) {
-                problems.add(new EventProblem(i, at + ".tags", "invalid_type", "tags must be an object"));
-                continue;
-            }
-            JsonNode custom = e.get("custom");
-            if (custom != null && !custom.isNull() && !custom.isObject()) {
-                problems.add(new EventProblem(i, at + ".custom", "invalid_type", "custom must be an object"));
+            found.clear();
+            Instant timestamp = validateEvent(e, at, raw.eventSizes().get(i), earliest, latest, found);
+            if (!found.isEmpty()) {
+                Violation v = found.get(0);
+                rejected.add(new EventProblem(i, v.field(), v.code(), v.message()));
                 continue;
             }
             accepted.add(new CanonicalEvent(Ids.event(), requestId, projectId, appId, platform, appVersion,
-                    sessionId, type.stringValue(), timestamp, receivedAt, Dialect.CC, user, device, location,
-                    payload, nullIfNull(tags), nullIfNull(custom)));
+                    sessionId, e.get("type").stringValue(), timestamp, receivedAt, Dialect.CC, user, device,
+                    location, e.get("payload"), nonNull(e.get("tags")), nonNull(e.get("custom"))));
         }
-        return new ParsedBatch(appId, sessionId, accepted, problems, problems.size());
+        return new ParsedBatch(appId, sessionId, accepted, rejected, rejected.size());
     }
 
-    private JsonNode readTree(byte[] body) {
+    /** Validates one event; returns its timestamp, or null with the first problem in {@code out}. */
+    private Instant validateEvent(JsonNode e, String at, int size, Instant earliest, Instant latest, List<Violation> out) {
+        if (!e.isObject()) {
+            out.add(new Violation(at, "invalid_type", "event must be a JSON object"));
+            return null;
+        }
+        if (size > limits.maxEventBytes()) {
+            out.add(new Violation(at, "event_too_large", "event is " + size + " bytes; the limit is "
+                    + limits.maxEventBytes() + " bytes"));
+            return null;
+        }
+        JsonNode type = e.get("type");
+        if (type == null || type.isNull()) {
+            out.add(new Violation(at + ".type", "required", "type is required"));
+            return null;
+        }
+        BlockSchema payloadSchema = type.isString() ? CcSchema.PAYLOADS.get(type.stringValue()) : null;
+        if (payloadSchema == null) {
+            out.add(new Violation(at + ".type", "unknown_type", "type must be one of " + TYPES));
+            return null;
+        }
+        JsonNode ts = e.get("timestamp");
+        if (ts == null || ts.isNull()) {
+            out.add(new Violation(at + ".timestamp", "required", "timestamp is required"));
+            return null;
+        }
+        Instant timestamp = ts.isString() ? parseTimestamp(ts.stringValue()) : null;
+        if (timestamp == null) {
+            out.add(new Violation(at + ".timestamp", "invalid_timestamp",
+                    "timestamp must be ISO 8601 with an offset, e.g. 2026-05-13T09:00:00Z"));
+            return null;
+        }
+        if (timestamp.isAfter(latest) || timestamp.isBefore(earliest)) {
+            out.add(new Violation(at + ".timestamp", "timestamp_out_of_range", "timestamp must be at most "
+                    + limits.maxFutureSkew() + " ahead of and " + limits.maxEventAge() + " behind the server clock"));
+            return null;
+        }
+        JsonNode payload = e.get("payload");
+        if (payload == null || payload.isNull()) {
+            out.add(new Violation(at + ".payload", "required", "payload is required"));
+            return null;
+        }
+        if (!payload.isObject()) {
+            out.add(new Violation(at + ".payload", "invalid_type", "payload must be an object"));
+            return null;
+        }
+        payloadSchema.validate(payload, at + ".payload", out, 1);
+        if (!out.isEmpty()) {
+            return null;
+        }
+        JsonNode tags = e.get("tags");
+        if (tags != null && !tags.isNull()) {
+            Violation v = checkTags(tags, at + ".tags");
+            if (v != null) {
+                out.add(v);
+                return null;
+            }
+        }
+        JsonNode custom = e.get("custom");
+        if (custom != null && !custom.isNull() && !custom.isObject()) {
+            out.add(new Violation(at + ".custom", "invalid_type", "custom must be an object"));
+            return null;
+        }
+        return timestamp;
+    }
+
+    private static Violation checkTags(JsonNode tags, String path) {
+        if (!tags.isObject()) {
+            return new Violation(path, "invalid_type", "tags must be an object of string values");
+        }
+        if (tags.size() > MAX_TAGS) {
+            return new Violation(path, "too_long", "at most " + MAX_TAGS + " tags");
+        }
+        for (Map.Entry<String, JsonNode> tag : tags.properties()) {
+            String field = path + "." + tag.getKey();
+            if (tag.getKey().length() > MAX_TAG_KEY) {
+                return new Violation(field, "too_long", "tag names must be at most " + MAX_TAG_KEY + " characters");
+            }
+            if (!tag.getValue().isString()) {
+                return new Violation(field, "invalid_type", "tag values must be strings");
+            }
+            if (tag.getValue().stringValue().length() > MAX_TAG_VALUE) {
+                return new Violation(field, "too_long", "tag values must be at most " + MAX_TAG_VALUE + " characters");
+            }
+        }
+        return null;
+    }
+
+    private static void validateBlock(BlockSchema schema, JsonNode block, String path, List<Violation> out) {
+        if (block != null && block.isObject()) {
+            schema.validate(block, path, out, MAX_DETAILS);
+        }
+    }
+
+    /** The envelope without {@code events}, the events, and each event's size in bytes as sent. */
+    record RawBatch(ObjectNode envelope, List<JsonNode> events, List<Integer> eventSizes) {
+    }
+
+    private RawBatch read(byte[] body) {
         if (body.length == 0) {
             throw ApiException.badRequest("Request body is empty; expected a JSON object.",
                     List.of(new FieldProblem("", "body is empty", "empty_body")));
         }
-        try {
-            return mapper.readTree(body);
+        try (JsonParser p = mapper.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw ApiException.badRequest("Request body must be a JSON object.",
+                        List.of(new FieldProblem("", "expected a JSON object", "invalid_type")));
+            }
+            ObjectNode envelope = mapper.createObjectNode();
+            List<JsonNode> events = null;
+            List<Integer> sizes = new ArrayList<>();
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("events".equals(name) && value == JsonToken.START_ARRAY) {
+                    events = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        if (events.size() == limits.maxEvents()) {
+                            throw tooManyEvents();
+                        }
+                        long start = p.currentTokenLocation().getByteOffset();
+                        events.add(mapper.readTree(p));
+                        sizes.add((int) (p.currentLocation().getByteOffset() - start));
+                    }
+                } else {
+                    envelope.set(name, mapper.readTree(p));
+                }
+            }
+            if (p.nextToken() != null) {
+                throw ApiException.badRequest("Malformed JSON: unexpected content after the top-level object.",
+                        List.of(new FieldProblem("", "trailing content", "malformed_json")));
+            }
+            if (events == null) {
+                JsonNode notArray = envelope.get("events");
+                if (notArray == null || notArray.isNull()) {
+                    throw ApiException.badRequest("'events' is required.",
+                            List.of(new FieldProblem("events", "is required", "required")));
+                }
+                throw ApiException.badRequest("'events' must be an array.",
+                        List.of(new FieldProblem("events", "must be an array", "invalid_type")));
+            }
+            if (events.isEmpty()) {
+                throw ApiException.badRequest("'events' must not be empty.",
+                        List.of(new FieldProblem("events", "must contain at least one event", "empty")));
+            }
+            return new RawBatch(envelope, events, sizes);
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("JSON exceeds a parser limit: " + e.getOriginalMessage(),
                     List.of(new FieldProblem("", e.getOriginalMessage(), "json_limit_exceeded")));
@@ -157,36 +264,10 @@ public class CcBatchParser {
         }
     }
 
-    private static String envelopeString(JsonNode root, String name, boolean required, int maxLength) {
-        JsonNode v = root.get(name);
-        if (v == null || v.isNull()) {
-            if (required) {
-                throw ApiException.badRequest("'" + name + "' is required.", List.of(new FieldProblem(name, "is required", "required")));
-            }
-            return null;
-        }
-        if (!v.isString()) {
-            throw ApiException.badRequest("'" + name + "' must be a string.",
-                    List.of(new FieldProblem(name, "must be a string", "invalid_type")));
-        }
-        String s = v.stringValue();
-        if (s.isEmpty() || s.length() > maxLength) {
-            throw ApiException.badRequest("'" + name + "' must be 1 to " + maxLength + " characters.",
-                    List.of(new FieldProblem(name, "must be 1 to " + maxLength + " characters", "invalid_length")));
-        }
-        return s;
-    }
-
-    private static JsonNode envelopeObject(JsonNode root, String name) {
-        JsonNode v = root.get(name);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isObject()) {
-            throw ApiException.badRequest("'" + name + "' must be an object.",
-                    List.of(new FieldProblem(name, "must be an object", "invalid_type")));
-        }
-        return v;
+    private ApiException tooManyEvents() {
+        return ApiException.badRequest("Too many events: more than " + limits.maxEvents() + " (limit "
+                + limits.maxEvents() + ", sluice.ingest.max-events).",
+                List.of(new FieldProblem("events", "at most " + limits.maxEvents() + " events per request", "too_many_events")));
     }
 
     private void checkEnvelopeSize(JsonNode... blocks) {
@@ -198,7 +279,7 @@ public class CcBatchParser {
         }
         if (size > limits.maxEnvelopeBytes()) {
             throw ApiException.badRequest("user, device and location together are " + size
-                    + " bytes; the limit is " + limits.maxEnvelopeBytes() + " bytes.",
+                    + " bytes; the limit is " + limits.maxEnvelopeBytes() + " bytes (sluice.ingest.max-envelope-bytes).",
                     List.of(new FieldProblem("user", "envelope blocks too large", "envelope_too_large")));
         }
     }
@@ -211,7 +292,12 @@ public class CcBatchParser {
         }
     }
 
-    private static JsonNode nullIfNull(JsonNode n) {
+    private static String text(JsonNode env, String name, String fallback) {
+        JsonNode v = env.get(name);
+        return v == null || v.isNull() ? fallback : v.stringValue();
+    }
+
+    private static JsonNode nonNull(JsonNode n) {
         return n == null || n.isNull() ? null : n;
     }
 }

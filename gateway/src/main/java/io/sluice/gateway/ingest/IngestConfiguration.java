@@ -32,12 +32,16 @@ public class IngestConfiguration {
                         .maxNestingDepth(MAX_NESTING_DEPTH)
                         .maxStringLength(MAX_STRING_LENGTH)
                         .maxNumberLength(MAX_NUMBER_LENGTH)
-                        .maxDocumentLength(props.maxBodyBytes())
+                        .maxDocumentLength(Math.max(props.maxBodyBytes(), props.maxDecompressedBytes()))
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
+        // FAIL_ON_TRAILING_TOKENS (on by default in Jackson 3) is off: the parser streams the
+        // envelope and checks for trailing content itself; the feature would reject every value
+        // read mid-stream.
         JsonMapper mapper = JsonMapper.builder(factory)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .nodeFactory(new FiniteNumberNodeFactory())
                 .build();
         return new CcBatchParser(mapper, props, clock);
     }

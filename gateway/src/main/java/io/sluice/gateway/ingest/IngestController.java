@@ -48,7 +48,7 @@ public class IngestController {
         requireJson(exchange);
         String requestId = RequestIds.of(exchange);
         Instant receivedAt = Instant.now();
-        return RequestBodyReader.read(exchange.getRequest(), limits.maxBodyBytes())
+        return RequestBodyReader.read(exchange.getRequest(), limits.maxBodyBytes(), limits.maxDecompressedBytes())
                 .map(body -> {
                     metrics.received(Dialect.CC, body.length);
                     ParsedBatch batch = parser.parse(body, principal.projectId(), requestId, receivedAt);
@@ -84,8 +84,9 @@ public class IngestController {
         MediaType type = exchange.getRequest().getHeaders().getContentType();
         if (type != null && !MediaType.APPLICATION_JSON.isCompatibleWith(type)
                 && !"json".equals(type.getSubtype()) && !type.getSubtype().endsWith("+json")) {
-            throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                    "Content-Type must be application/json, not " + type + ".", List.of(), null);
+            // 400, not 415: the contract treats a body that cannot be read as the envelope as a bad request.
+            throw ApiException.badRequest("invalid_content_type",
+                    "Content-Type must be application/json, not " + type + ".");
         }
     }
 }

@@ -18,6 +18,10 @@ import org.springframework.validation.annotation.Validated;
  *                         Default 24h.
  * @param maxEventAge      an event timestamp older than this is rejected. Default 366d (offline
  *                         mobile queues replay old events; older than a year is beyond retention).
+ * @param maxEventBytes    largest event as sent (its JSON object in the body); a larger event is
+ *                         rejected on its own. Default 32768 (32 KiB).
+ * @param maxDecompressedBytes largest body after {@code Content-Encoding: gzip} is undone; beyond
+ *                         it the request gets 413 and decompression stops. Default 1048576 (1 MiB).
  */
 @Validated
 @ConfigurationProperties("sluice.ingest")
@@ -26,7 +30,9 @@ public record IngestProperties(
         @Min(1) Integer maxEvents,
         @Min(256) Integer maxEnvelopeBytes,
         Duration maxFutureSkew,
-        Duration maxEventAge) {
+        Duration maxEventAge,
+        @Min(256) Integer maxEventBytes,
+        @Min(1024) Integer maxDecompressedBytes) {
 
     public IngestProperties {
         maxBodyBytes = maxBodyBytes == null ? 524_288 : maxBodyBytes;
@@ -34,5 +40,7 @@ public record IngestProperties(
         maxEnvelopeBytes = maxEnvelopeBytes == null ? 8192 : maxEnvelopeBytes;
         maxFutureSkew = maxFutureSkew == null ? Duration.ofHours(24) : maxFutureSkew;
         maxEventAge = maxEventAge == null ? Duration.ofDays(366) : maxEventAge;
+        maxEventBytes = maxEventBytes == null ? 32_768 : maxEventBytes;
+        maxDecompressedBytes = maxDecompressedBytes == null ? 1_048_576 : maxDecompressedBytes;
     }
 }

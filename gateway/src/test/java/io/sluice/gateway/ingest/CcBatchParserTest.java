@@ -14,7 +14,7 @@ class CcBatchParserTest {
 
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     private final CcBatchParser parser = new IngestConfiguration().ccBatchParser(
-            new IngestProperties(null, 3, 512, null, null), Clock.fixed(NOW, ZoneOffset.UTC));
+            new IngestProperties(null, 3, 512, null, null, 300, null), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private ParsedBatch parse(String json) {
         return parser.parse(json.getBytes(StandardCharsets.UTF_8), "p", "req_1", NOW);
@@ -47,8 +47,9 @@ class CcBatchParserTest {
 
     @Test
     void envelopeBlocksAreCappedBecauseEveryEventCarriesThem() {
-        String big = "x".repeat(600);
-        assertThatThrownBy(() -> parse("{\"app_id\":\"a\",\"user\":{\"name\":\"" + big + "\"},\"events\":["
+        String big = "x".repeat(200);
+        assertThatThrownBy(() -> parse("{\"app_id\":\"a\",\"user\":{\"name\":\"" + big + "\",\"plan\":\"" + big
+                + "\",\"id\":\"" + big + "\"},\"events\":["
                 + event("2026-11-23T11:00:00Z") + "]}"))
                 .isInstanceOf(ApiException.class).hasMessageContaining("limit is 512 bytes");
     }
@@ -56,10 +57,29 @@ class CcBatchParserTest {
     @Test
     void appIdLengthAndTypeAreChecked() {
         assertThatThrownBy(() -> parse("{\"app_id\":\"\",\"events\":[{}]}")).hasMessageContaining("1 to 128");
-        assertThatThrownBy(() -> parse("{\"app_id\":\"" + "a".repeat(129) + "\",\"events\":[{}]}")).hasMessageContaining("1 to 128");
+        assertThatThrownBy(() -> parse("{\"app_id\":\"" + "a".repeat(129) + "\",\"events\":[{}]}")).hasMessageContaining("at most 128");
         assertThatThrownBy(() -> parse("{\"app_id\":7,\"events\":[{}]}")).hasMessageContaining("must be a string");
         assertThat(parse("{\"app_id\":\"" + "a".repeat(128) + "\",\"events\":[" + event("2026-11-23T11:00:00Z") + "]}")
                 .accepted()).hasSize(1);
+    }
+
+    @Test
+    void anEventLargerThanTheLimitIsRejectedAlone() {
+        String big = "{\"type\":\"custom\",\"timestamp\":\"2026-11-23T11:00:00Z\",\"payload\":{\"name\":\""
+                + "n".repeat(250) + "\"}}";
+        ParsedBatch b = parse("{\"app_id\":\"a\",\"events\":[" + big + "," + event("2026-11-23T11:00:00Z") + "]}");
+        assertThat(b.accepted()).hasSize(1);
+        assertThat(b.problems()).singleElement().satisfies(p -> {
+            assertThat(p.code()).isEqualTo("event_too_large");
+            assertThat(p.message()).contains("limit is 300 bytes");
+        });
+    }
+
+    @Test
+    void tooManyEventsStopsReadingEarly() {
+        // The fourth element is not even valid JSON: the limit is hit before it is parsed.
+        assertThatThrownBy(() -> parse("{\"app_id\":\"a\",\"events\":[{},{},{},{\"x\":]}"))
+                .isInstanceOf(ApiException.class).hasMessageContaining("limit 3");
     }
 
     @Test
