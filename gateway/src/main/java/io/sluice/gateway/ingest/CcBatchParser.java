@@ -55,6 +55,12 @@ public class CcBatchParser {
     private final IngestProperties limits;
     private final Clock clock;
 
+    /** A parser with the hardened reader sized for these limits. */
+    public static CcBatchParser create(IngestProperties limits, Clock clock) {
+        return new CcBatchParser(UntrustedJson.mapper(Math.max(limits.maxBodyBytes(), limits.maxDecompressedBytes())),
+                limits, clock);
+    }
+
     public CcBatchParser(ObjectMapper mapper, IngestProperties limits, Clock clock) {
         this.mapper = mapper;
         this.limits = limits;

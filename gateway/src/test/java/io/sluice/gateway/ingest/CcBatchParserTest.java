@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class CcBatchParserTest {
 
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
-    private final CcBatchParser parser = new IngestConfiguration().ccBatchParser(
+    private final CcBatchParser parser = CcBatchParser.create(
             new IngestProperties(null, 3, 512, null, null, 300, null), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private ParsedBatch parse(String json) {
