@@ -3,7 +3,9 @@ package io.sluice.gateway.auth;
 import io.sluice.common.auth.ApiKeys;
 import io.sluice.gateway.error.ApiException;
 import org.springframework.core.Ordered;
+import io.sluice.gateway.ratelimit.KeyRateLimiter;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
@@ -24,9 +26,11 @@ public class ApiKeyAuthFilter implements WebFilter, Ordered {
     public static final String PROJECT_HEADER = "X-Project-ID";
 
     private final ApiKeyCache keys;
+    private final KeyRateLimiter rateLimits;
 
-    public ApiKeyAuthFilter(ApiKeyCache keys) {
+    public ApiKeyAuthFilter(ApiKeyCache keys, KeyRateLimiter rateLimits) {
         this.keys = keys;
+        this.rateLimits = rateLimits;
     }
 
     @Override
@@ -59,8 +63,12 @@ public class ApiKeyAuthFilter implements WebFilter, Ordered {
                         return Mono.error(new ApiException(HttpStatus.FORBIDDEN, "project_mismatch",
                                 "X-Project-ID does not match the API key's project."));
                     }
-                    exchange.getAttributes().put(ApiPrincipal.ATTRIBUTE, new ApiPrincipal(record.keyId(),
-                            record.projectId(), record.scopes(), record.allowedAppIds()));
+                    ApiPrincipal principal = ApiPrincipal.of(record);
+                    exchange.getAttributes().put(ApiPrincipal.ATTRIBUTE, principal);
+                    if (exchange.getRequest().getMethod() == HttpMethod.GET) {
+                        // Reads are limited per key too; writes are charged per event by their handler.
+                        rateLimits.acquireRead(principal);
+                    }
                     return chain.filter(exchange);
                 });
     }

@@ -3,6 +3,7 @@ package io.sluice.gateway.auth;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.util.Optional;
@@ -22,6 +23,7 @@ public class ApiKeyCache {
     private final AsyncLoadingCache<String, Optional<ApiKeyRecord>> cache;
 
     public ApiKeyCache(ApiKeyRepository repository, AuthProperties props, MeterRegistry meters) {
+        Counter lookups = meters.counter("sluice_api_key_lookups");
         long knownTtl = props.cacheExpiry().toNanos();
         long unknownTtl = props.negativeCacheTtl().toNanos();
         this.cache = Caffeine.newBuilder()
@@ -45,6 +47,7 @@ public class ApiKeyCache {
                 })
                 .recordStats()
                 .buildAsync((hash, executor) -> repository.findByHash(hash)
+                        .doOnSubscribe(s -> lookups.increment())
                         .map(Optional::of)
                         .defaultIfEmpty(Optional.empty())
                         .toFuture());
@@ -59,5 +62,16 @@ public class ApiKeyCache {
     /** Forgets a key so the next use reloads it. */
     public void invalidate(String keyHash) {
         cache.synchronous().invalidate(keyHash);
+    }
+
+    /** Forgets every cached key of a project (its quota or allowed apps changed). */
+    public void invalidateProject(String projectId) {
+        cache.synchronous().asMap().entrySet().removeIf(e -> e.getValue().map(r -> r.projectId().equals(projectId))
+                .orElse(false));
+    }
+
+    /** Forgets everything (after missing notifications, e.g. on reconnect). */
+    public void invalidateAll() {
+        cache.synchronous().invalidateAll();
     }
 }

@@ -7,15 +7,19 @@ import java.util.Set;
 /**
  * A stored API key as the gateway needs it: never the key itself, only its hash.
  *
- * @param keyId         {@code key_…} id, safe to log
- * @param projectId     the project (tenant) the key belongs to
- * @param keyHash       SHA-256 hex of the key
- * @param scopes        e.g. {@code write:events}
- * @param revokedAt     set once revoked
- * @param allowedAppIds the project's allowed app ids, or null for any
+ * @param keyId              {@code key_…} id, safe to log
+ * @param projectId          the project (tenant) the key belongs to
+ * @param keyHash            SHA-256 hex of the key
+ * @param scopes             e.g. {@code write:events}
+ * @param revokedAt          set once revoked
+ * @param allowedAppIds      the project's allowed app ids, or null for any
+ * @param rateLimitPerMinute the key's own events per minute, or null for the default
+ * @param rateLimitBurst     the key's own burst, or null for the default
+ * @param monthlyQuota       the project's monthly event quota, or null for unlimited
  */
 public record ApiKeyRecord(String keyId, String projectId, String keyHash, Set<String> scopes,
-        Instant revokedAt, List<String> allowedAppIds) {
+        Instant revokedAt, List<String> allowedAppIds, Integer rateLimitPerMinute, Integer rateLimitBurst,
+        Long monthlyQuota) {
 
     public boolean revoked() {
         return revokedAt != null;

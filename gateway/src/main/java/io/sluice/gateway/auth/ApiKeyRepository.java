@@ -13,7 +13,8 @@ import reactor.core.publisher.Mono;
 public class ApiKeyRepository {
 
     private static final String FIND_BY_HASH = """
-            SELECT k.id, k.project_id, k.key_hash, k.scopes, k.revoked_at, p.allowed_app_ids
+            SELECT k.id, k.project_id, k.key_hash, k.scopes, k.revoked_at, k.rate_limit_per_minute,
+                   k.rate_limit_burst, p.allowed_app_ids, p.monthly_event_quota
             FROM api_keys k JOIN projects p ON p.id = k.project_id
             WHERE k.key_hash = $1""";
 
@@ -36,7 +37,10 @@ public class ApiKeyRepository {
                             row.get("key_hash", String.class),
                             scopes == null ? Set.of() : Set.of(scopes),
                             revoked == null ? null : revoked.toInstant(),
-                            allowed == null ? null : List.copyOf(Arrays.asList(allowed)));
+                            allowed == null ? null : List.copyOf(Arrays.asList(allowed)),
+                            row.get("rate_limit_per_minute", Integer.class),
+                            row.get("rate_limit_burst", Integer.class),
+                            row.get("monthly_event_quota", Long.class));
                 })
                 .first();
     }

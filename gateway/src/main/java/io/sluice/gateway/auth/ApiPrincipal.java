@@ -4,10 +4,22 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.web.server.ServerWebExchange;
 
-/** The authenticated caller of a request. Held in an exchange attribute by {@link ApiKeyAuthFilter}. */
-public record ApiPrincipal(String keyId, String projectId, Set<String> scopes, List<String> allowedAppIds) {
+/**
+ * The authenticated caller of a request. Held in an exchange attribute by {@link ApiKeyAuthFilter}.
+ *
+ * @param rateLimitPerMinute key's own limit or null for the default
+ * @param rateLimitBurst     key's own burst or null for the default
+ * @param monthlyQuota       project's monthly event quota or null for unlimited
+ */
+public record ApiPrincipal(String keyId, String projectId, Set<String> scopes, List<String> allowedAppIds,
+        Integer rateLimitPerMinute, Integer rateLimitBurst, Long monthlyQuota) {
 
     public static final String ATTRIBUTE = ApiPrincipal.class.getName();
+
+    static ApiPrincipal of(ApiKeyRecord r) {
+        return new ApiPrincipal(r.keyId(), r.projectId(), r.scopes(), r.allowedAppIds(), r.rateLimitPerMinute(),
+                r.rateLimitBurst(), r.monthlyQuota());
+    }
 
     /** The principal of an authenticated exchange. */
     public static ApiPrincipal of(ServerWebExchange exchange) {

@@ -2,6 +2,7 @@ package io.sluice.gateway.error;
 
 import java.util.List;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 
 /**
  * A failure with a known HTTP answer. Everything the gateway rejects is thrown as one of these (or
@@ -15,16 +16,16 @@ import org.springframework.http.HttpStatus;
  */
 public class ApiException extends RuntimeException {
 
-    private final HttpStatus status;
+    private final HttpStatusCode status;
     private final String reason;
     private final List<FieldProblem> details;
     private final Long retryAfterSeconds;
 
-    public ApiException(HttpStatus status, String reason, String message) {
+    public ApiException(HttpStatusCode status, String reason, String message) {
         this(status, reason, message, List.of(), null);
     }
 
-    public ApiException(HttpStatus status, String reason, String message, List<FieldProblem> details,
+    public ApiException(HttpStatusCode status, String reason, String message, List<FieldProblem> details,
             Long retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
@@ -50,11 +51,21 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.FORBIDDEN, reason, message);
     }
 
+    /** 429: over the key's rate limit. */
+    public static ApiException rateLimited(String message, long retryAfterSeconds) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", message, List.of(), retryAfterSeconds);
+    }
+
+    /** 432: the project's plan quota is used up (the CC contract's own status code). */
+    public static ApiException planLimitExceeded(String message) {
+        return new ApiException(HttpStatusCode.valueOf(432), "plan_limit_exceeded", message);
+    }
+
     public static ApiException unavailable(String reason, String message, long retryAfterSeconds) {
         return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, reason, message, List.of(), retryAfterSeconds);
     }
 
-    public HttpStatus status() {
+    public HttpStatusCode status() {
         return status;
     }
 

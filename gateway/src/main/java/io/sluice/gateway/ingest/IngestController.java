@@ -8,6 +8,8 @@ import io.sluice.gateway.error.ApiException;
 import io.sluice.gateway.kafka.EventPublisher;
 import io.sluice.gateway.kafka.KafkaProperties;
 import io.sluice.gateway.kafka.PublishException;
+import io.sluice.gateway.quota.PlanQuota;
+import io.sluice.gateway.ratelimit.KeyRateLimiter;
 import io.sluice.gateway.web.RequestIds;
 import java.time.Instant;
 import java.util.List;
@@ -31,9 +33,13 @@ public class IngestController {
     private final IngestProperties limits;
     private final KafkaProperties kafka;
     private final IngestMetrics metrics;
+    private final KeyRateLimiter rateLimits;
+    private final PlanQuota quota;
 
     public IngestController(CcBatchParser parser, EventPublisher publisher, IngestProperties limits,
-            KafkaProperties kafka, IngestMetrics metrics) {
+            KafkaProperties kafka, IngestMetrics metrics, KeyRateLimiter rateLimits, PlanQuota quota) {
+        this.rateLimits = rateLimits;
+        this.quota = quota;
         this.parser = parser;
         this.publisher = publisher;
         this.limits = limits;
@@ -58,15 +64,27 @@ public class IngestController {
                     }
                     return batch;
                 })
-                .flatMap(batch -> publisher.publish(KafkaRecords.of(batch.accepted(), kafka.granularity(), codec))
+                .flatMap(batch -> {
+                    // Charged per event sent, before anything is stored: a 429 stores nothing.
+                    rateLimits.acquireEvents(principal, batch.accepted().size() + batch.rejected());
+                    return store(principal, batch);
+                });
+    }
+
+    private Mono<IngestResponse> store(ApiPrincipal principal, ParsedBatch batch) {
+        Mono<PlanQuota.Reservation> reservation = batch.accepted().isEmpty() ? Mono.empty()
+                : quota.reserve(principal, batch.accepted().size());
+        return reservation.flatMap(r -> publisher.publish(KafkaRecords.of(batch.accepted(), kafka.granularity(), codec))
+                        .doOnError(e -> r.release())
                         .onErrorMap(PublishException.class, this::toApiException)
-                        .then(Mono.fromSupplier(() -> {
+                        .thenReturn(r))
+                .then(Mono.fromSupplier(() -> {
                             metrics.accepted(Dialect.CC, batch.accepted().size());
                             batch.problems().forEach(p -> metrics.rejected(Dialect.CC, p.code()));
                             int accepted = batch.accepted().size();
-                            return new IngestResponse(accepted, batch.rejected(), batch.sessionId(), requestId,
+                            return new IngestResponse(accepted, batch.rejected(), batch.sessionId(), batch.requestId(),
                                     new IngestResponse.Usage(IngestResponse.credits(accepted)), batch.problems());
-                        })));
+                        }));
     }
 
     private ApiException toApiException(PublishException e) {

@@ -6,12 +6,13 @@ import java.util.List;
 /**
  * A request after validation: the accepted events in canonical form and the rejected ones.
  *
+ * @param requestId the request's id
  * @param appId     the envelope's app id
  * @param sessionId the envelope's session id, echoed in the response
  * @param accepted  valid events, in request order
  * @param problems  one entry per rejected event
  * @param rejected  number of rejected events
  */
-public record ParsedBatch(String appId, String sessionId, List<CanonicalEvent> accepted,
+public record ParsedBatch(String requestId, String appId, String sessionId, List<CanonicalEvent> accepted,
         List<EventProblem> problems, int rejected) {
 }

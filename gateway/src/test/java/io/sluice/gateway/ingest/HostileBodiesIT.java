@@ -1,5 +1,6 @@
 package io.sluice.gateway.ingest;
 
+import io.sluice.gateway.support.SeedBodies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.embedded.DevData;
@@ -52,7 +53,7 @@ class HostileBodiesIT {
             gateway.client().get().uri("/actuator/health").exchange()
                     .expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
             gateway.client().post().uri("/v1/ingest").header("X-API-Key", key)
-                    .contentType(MediaType.APPLICATION_JSON).bodyValue(IngestIT.seedExample())
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(SeedBodies.ccFullExample())
                     .exchange().expectStatus().isOk().expectBody().jsonPath("$.accepted").isEqualTo(3);
         }));
         return Stream.concat(cases, after);
@@ -78,8 +79,8 @@ class HostileBodiesIT {
 
     static List<Hostile> corpus() throws IOException {
         List<Hostile> c = new ArrayList<>();
-        byte[] seed = IngestIT.seedExample().getBytes(StandardCharsets.UTF_8);
-        String seedText = IngestIT.seedExample();
+        byte[] seed = SeedBodies.ccFullExample().getBytes(StandardCharsets.UTF_8);
+        String seedText = SeedBodies.ccFullExample();
 
         for (int i = 1; i <= 40; i++) {
             int cut = seed.length * i / 41;

@@ -1,5 +1,6 @@
 package io.sluice.gateway.ingest;
 
+import io.sluice.gateway.support.SeedBodies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.common.event.CanonicalEvent;
@@ -39,11 +40,6 @@ class IngestIT {
         gateway.close();
     }
 
-    static String seedExample() throws IOException {
-        try (InputStream in = IngestIT.class.getResourceAsStream("/seed/cc-full-example.json")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
 
     @Test
     void seedExampleIsAcceptedAndAcknowledgedEventsAreOnKafkaInCanonicalForm() throws IOException {
@@ -51,7 +47,7 @@ class IngestIT {
         Map<String, Object> body = gateway.client().post().uri("/v1/ingest")
                 .header("Authorization", "Bearer " + key)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(seedExample())
+                .bodyValue(SeedBodies.ccFullExample())
                 .exchange()
                 .expectStatus().isOk()
                 .expectHeader().valueMatches("X-Request-Id", "req_[0-9A-Z]{26}")
@@ -135,19 +131,32 @@ class IngestIT {
     }
 
     @Test
+    void aFloodOfOneUnknownKeyReachesTheDatabaseOnce() {
+        var lookups = gateway.context().getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .counter("sluice_api_key_lookups");
+        double before = lookups.count();
+        for (int i = 0; i < 200; i++) {
+            gateway.client().post().uri("/v1/ingest").header("X-API-Key", "cc-flooding-unknown-key")
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+                    .exchange().expectStatus().isUnauthorized();
+        }
+        assertThat(lookups.count() - before).isEqualTo(1.0);
+    }
+
+    @Test
     void authorizationFailuresAre403Json() throws IOException {
         String readOnly = gateway.newKey("proj-readonly", List.of("read:alerts"));
         gateway.client().post().uri("/v1/ingest").header("X-API-Key", readOnly)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(seedExample())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(SeedBodies.ccFullExample())
                 .exchange().expectStatus().isForbidden()
                 .expectBody().jsonPath("$.error").value(v -> assertThat((String) v).contains("write:events"));
         gateway.client().post().uri("/v1/ingest").header("X-API-Key", key).header("X-Project-ID", "someone-else")
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(seedExample())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(SeedBodies.ccFullExample())
                 .exchange().expectStatus().isForbidden();
         String restricted = gateway.newKey("proj-restricted", DevData.ALL_SCOPES);
         gateway.restrictApps("proj-restricted", "other-app");
         gateway.client().post().uri("/v1/ingest").header("X-API-Key", restricted)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(seedExample())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(SeedBodies.ccFullExample())
                 .exchange().expectStatus().isForbidden()
                 .expectBody().jsonPath("$.error").value(v -> assertThat((String) v).contains("my-app"));
     }
@@ -181,7 +190,7 @@ class IngestIT {
     void gzipBodiesAreAcceptedAndOversizedEventsRejectedAlone() throws IOException {
         java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream();
         try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(compressed)) {
-            gz.write(seedExample().getBytes(StandardCharsets.UTF_8));
+            gz.write(SeedBodies.ccFullExample().getBytes(StandardCharsets.UTF_8));
         }
         gateway.client().post().uri("/v1/ingest").header("X-API-Key", key).header("Content-Encoding", "gzip")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(compressed.toByteArray())

@@ -1,5 +1,6 @@
 package io.sluice.gateway.ingest;
 
+import io.sluice.gateway.support.SeedBodies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.embedded.DevData;
@@ -31,7 +32,7 @@ class KafkaUnavailableIT {
         try (GatewayHarness gateway = GatewayHarness.start(infra.postgres(), broker,
                 "--sluice.kafka.ack-timeout=2s", "--sluice.kafka.retry-after=7s")) {
             String key = gateway.newKey("proj-kafka-down", DevData.ALL_SCOPES);
-            String body = IngestIT.seedExample();
+            String body = SeedBodies.ccFullExample();
             gateway.client().post().uri("/v1/ingest").header("X-API-Key", key)
                     .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                     .exchange().expectStatus().isOk();

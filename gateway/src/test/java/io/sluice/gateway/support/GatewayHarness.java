@@ -9,11 +9,14 @@ import io.sluice.embedded.SharedInfrastructure;
 import io.sluice.gateway.GatewayApplication;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -41,6 +44,11 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     public static GatewayHarness start(PostgresServer postgres, KraftBroker kafka, String... extraArgs) {
+        return start(postgres, kafka, null, extraArgs);
+    }
+
+    /** As above, with the gateway's {@link Clock} replaced (null: the system clock). */
+    public static GatewayHarness start(PostgresServer postgres, KraftBroker kafka, Clock clock, String... extraArgs) {
         DevData.migrate(postgres);
         String topic = List.of(extraArgs).stream().filter(a -> a.startsWith("--sluice.kafka.topic="))
                 .map(a -> a.substring(a.indexOf('=') + 1)).findFirst().orElse(null);
@@ -56,8 +64,23 @@ public final class GatewayHarness implements AutoCloseable {
                 "--sluice.kafka.topic=" + topic));
         args.addAll(List.of(extraArgs).stream().filter(a -> !a.startsWith("--sluice.kafka.topic=")).toList());
         ConfigurableApplicationContext context = GatewayApplication.builder().registerShutdownHook(false)
+                .initializers((GenericApplicationContext ctx) -> {
+                    // Own event loops: several gateways may live in this JVM and close in any order.
+                    ctx.registerBean(ReactorResourceFactory.class, () -> {
+                        ReactorResourceFactory factory = new ReactorResourceFactory();
+                        factory.setUseGlobalResources(false);
+                        return factory;
+                    });
+                    if (clock != null) {
+                        ctx.registerBean(Clock.class, () -> clock);
+                    }
+                })
                 .run(args.toArray(String[]::new));
         return new GatewayHarness(context, postgres, kafka, topic);
+    }
+
+    public int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
     public WebTestClient client() {
