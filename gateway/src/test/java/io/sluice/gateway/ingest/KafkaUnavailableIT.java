@@ -37,7 +37,16 @@ class KafkaUnavailableIT {
                     .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                     .exchange().expectStatus().isOk();
 
+            gateway.client().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+                    .expectBody().jsonPath("$.components.kafka.status").isEqualTo("UP")
+                    .jsonPath("$.components.r2dbc.status").isEqualTo("UP");
+
             broker.close();
+
+            // Not ready without Kafka, but alive: an outage must not restart the gateway.
+            gateway.client().get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.components.kafka.status").isEqualTo("DOWN");
+            gateway.client().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
 
             long started = System.nanoTime();
             gateway.client().post().uri("/v1/ingest").header("X-API-Key", key)

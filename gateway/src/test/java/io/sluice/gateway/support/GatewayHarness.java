@@ -58,6 +58,7 @@ public final class GatewayHarness implements AutoCloseable {
         }
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
+                "--management.endpoint.health.show-details=always",
                 "--sluice.db.host=127.0.0.1",
                 "--sluice.db.port=" + postgres.port(),
                 "--sluice.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
