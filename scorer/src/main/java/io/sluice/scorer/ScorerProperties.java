@@ -21,6 +21,13 @@ import org.springframework.validation.annotation.Validated;
  *                         meanwhile nothing is committed and polling pauses). Default 10s.
  * @param drainTimeout     on shutdown, how long to wait for the batch in flight. Default 20s.
  * @param consumer         any other consumer settings, passed through verbatim.
+ * @param partitionsAhead  day partitions of {@code events} kept ready beyond today. Default 7.
+ * @param retention        day partitions older than this are dropped. Default 400d (longer than
+ *                         the gateway's 366-day event-age limit, so nothing accepted is dropped
+ *                         before a year; lower both together).
+ * @param partitionCheck   how often partitions are created and dropped. Default 1h.
+ * @param deadLetterTopic  where undecodable records go, with the reason in a header. Default
+ *                         {@code sluice.events.dlq}.
  */
 @Validated
 @ConfigurationProperties("sluice.scorer")
@@ -33,7 +40,11 @@ public record ScorerProperties(
         Duration retryMin,
         Duration retryMax,
         Duration drainTimeout,
-        Map<String, String> consumer) {
+        Map<String, String> consumer,
+        @Min(1) Integer partitionsAhead,
+        Duration retention,
+        Duration partitionCheck,
+        String deadLetterTopic) {
 
     public ScorerProperties {
         bootstrapServers = bootstrapServers == null ? "localhost:9092" : bootstrapServers;
@@ -45,5 +56,9 @@ public record ScorerProperties(
         retryMax = retryMax == null ? Duration.ofSeconds(10) : retryMax;
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(20) : drainTimeout;
         consumer = consumer == null ? Map.of() : Map.copyOf(consumer);
+        partitionsAhead = partitionsAhead == null ? 7 : partitionsAhead;
+        retention = retention == null ? Duration.ofDays(400) : retention;
+        partitionCheck = partitionCheck == null ? Duration.ofHours(1) : partitionCheck;
+        deadLetterTopic = deadLetterTopic == null ? "sluice.events.dlq" : deadLetterTopic;
     }
 }

@@ -42,6 +42,7 @@ public final class LocalStack implements AutoCloseable {
 
     public static final String DEMO_PROJECT = "demo";
     public static final String EVENTS_TOPIC = "sluice.events";
+    public static final String DEAD_LETTER_TOPIC = "sluice.events.dlq";
 
     private final PostgresServer postgres;
     private final KraftBroker kafka;
@@ -65,6 +66,7 @@ public final class LocalStack implements AutoCloseable {
         PostgresServer postgres = PostgresServer.start(data.resolve("postgres"), o.postgresPort());
         KraftBroker kafka = KraftBroker.start(data.resolve("kafka"), o.kafkaPort(), o.kafkaControllerPort());
         kafka.createTopic(EVENTS_TOPIC, o.partitions());
+        kafka.createTopic(DEAD_LETTER_TOPIC, 1);
         DevData.migrate(postgres);
         boolean generated = o.devApiKey() == null;
         String key = generated ? ApiKeys.generate() : o.devApiKey();

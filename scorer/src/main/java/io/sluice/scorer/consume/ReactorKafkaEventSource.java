@@ -1,9 +1,12 @@
 package io.sluice.scorer.consume;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sluice.scorer.ScorerProperties;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import reactor.core.publisher.Flux;
@@ -11,13 +14,14 @@ import reactor.core.publisher.Mono;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOptions;
 import reactor.kafka.receiver.ReceiverRecord;
+import reactor.kafka.receiver.internals.ConsumerFactory;
 
 /** {@link EventSource} on reactor-kafka with manual, explicit commits. */
 public class ReactorKafkaEventSource implements EventSource {
 
     private final KafkaReceiver<byte[], byte[]> receiver;
 
-    public ReactorKafkaEventSource(ScorerProperties props) {
+    public ReactorKafkaEventSource(ScorerProperties props, MeterRegistry meters) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, props.groupId());
@@ -36,7 +40,15 @@ public class ReactorKafkaEventSource implements EventSource {
                 // Commits happen only when the pipeline asks, after the rows are durable.
                 .commitBatchSize(0)
                 .commitInterval(java.time.Duration.ZERO);
-        this.receiver = KafkaReceiver.create(options);
+        // Kafka's own consumer metrics (lag per partition and max lag) go to Micrometer.
+        this.receiver = KafkaReceiver.create(new ConsumerFactory() {
+            @Override
+            public <K, V> Consumer<K, V> createConsumer(ReceiverOptions<K, V> config) {
+                Consumer<K, V> consumer = super.createConsumer(config);
+                new KafkaClientMetrics(consumer).bindTo(meters);
+                return consumer;
+            }
+        }, options);
     }
 
     @Override
@@ -49,7 +61,7 @@ public class ReactorKafkaEventSource implements EventSource {
 
     private static ConsumedBatch toBatch(List<ReceiverRecord<byte[], byte[]>> records) {
         List<ConsumedRecord> consumed = records.stream()
-                .map(r -> new ConsumedRecord(r.topic(), r.partition(), r.offset(), r.value()))
+                .map(r -> new ConsumedRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()))
                 .toList();
         return new ConsumedBatch(consumed, () -> {
             records.forEach(r -> r.receiverOffset().acknowledge());

@@ -9,6 +9,8 @@ import io.sluice.common.event.MalformedEventException;
 import io.sluice.scorer.ScorerProperties;
 import io.sluice.scorer.consume.ConsumedBatch;
 import io.sluice.scorer.consume.ConsumedRecord;
+import io.sluice.scorer.consume.DeadLetters;
+import io.sluice.scorer.consume.DeadLetters.DeadLetter;
 import io.sluice.scorer.consume.EventSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +38,8 @@ public class EventIngestor implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(EventIngestor.class);
 
     private final EventSource source;
-    private final EventWriter writer;
+    private final BatchStore store;
+    private final DeadLetters deadLetters;
     private final EventCodec codec = new EventCodec();
     private final ScorerProperties props;
     private final Counter stored;
@@ -50,9 +53,11 @@ public class EventIngestor implements SmartLifecycle {
     private volatile CountDownLatch drained = new CountDownLatch(0);
     private volatile Disposable subscription;
 
-    public EventIngestor(EventSource source, EventWriter writer, ScorerProperties props, MeterRegistry meters) {
+    public EventIngestor(EventSource source, BatchStore store, DeadLetters deadLetters, ScorerProperties props,
+            MeterRegistry meters) {
         this.source = source;
-        this.writer = writer;
+        this.deadLetters = deadLetters;
+        this.store = store;
         this.props = props;
         this.stored = meters.counter("sluice_scorer_events_stored");
         this.duplicates = meters.counter("sluice_scorer_events_duplicate");
@@ -78,15 +83,13 @@ public class EventIngestor implements SmartLifecycle {
         }
         inFlight.incrementAndGet();
         Timer.Sample sample = Timer.start();
-        List<CanonicalEvent> events = decode(batch.records());
-        return writer.write(events)
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, props.retryMin())
-                        .maxBackoff(props.retryMax())
-                        .doBeforeRetry(signal -> {
-                            writeRetries.increment();
-                            log.warn("storing {} events failed (attempt {}), retrying: {}", events.size(),
-                                    signal.totalRetries() + 1, rootCause(signal.failure()));
-                        }))
+        List<DeadLetter> poisoned = new ArrayList<>();
+        List<CanonicalEvent> events = decode(batch.records(), poisoned);
+        // Dead letters first: once they are in Kafka, the batch's offsets may move past them.
+        return deadLetters.publish(poisoned)
+                .retryWhen(retry("dead-lettering " + poisoned.size() + " records"))
+                .doOnSuccess(v -> poison.increment(poisoned.size()))
+                .then(store.store(events).retryWhen(retry("storing " + events.size() + " events")))
                 .flatMap(inserted -> {
                     stored.increment(inserted);
                     duplicates.increment(events.size() - inserted);
@@ -108,14 +111,25 @@ public class EventIngestor implements SmartLifecycle {
         return root == t ? t.toString() : t.getMessage() + " (cause: " + root + ")";
     }
 
-    private List<CanonicalEvent> decode(List<ConsumedRecord> records) {
+    private Retry retry(String what) {
+        return Retry.backoff(Long.MAX_VALUE, props.retryMin())
+                .maxBackoff(props.retryMax())
+                .doBeforeRetry(signal -> {
+                    writeRetries.increment();
+                    log.warn("{} failed (attempt {}), retrying: {}", what, signal.totalRetries() + 1,
+                            rootCause(signal.failure()));
+                });
+    }
+
+    private List<CanonicalEvent> decode(List<ConsumedRecord> records, List<DeadLetter> poisoned) {
         List<CanonicalEvent> events = new ArrayList<>(records.size());
         for (ConsumedRecord r : records) {
             try {
-                events.addAll(codec.decode(r.value()));
+                events.addAll(codec.decode(r.value() == null ? new byte[0] : r.value()));
             } catch (MalformedEventException e) {
-                poison.increment();
-                log.error("skipping undecodable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                log.error("dead-lettering undecodable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                        e.getMessage());
+                poisoned.add(new DeadLetter(r, e.getMessage()));
             }
         }
         return events;

@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentMap;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,19 +31,21 @@ public class EventWriter {
         this.maxRowsPerInsert = maxRowsPerInsert;
     }
 
-    /** Inserts the events in chunks; emits the number of rows actually inserted (new ones). */
-    public Mono<Long> write(List<CanonicalEvent> events) {
+    /**
+     * Inserts the events in chunks; emits the ids of the rows actually inserted (new ones), so
+     * records derived from them are derived once however often a batch is replayed.
+     */
+    public Flux<String> write(List<CanonicalEvent> events) {
         if (events.isEmpty()) {
-            return Mono.just(0L);
+            return Flux.empty();
         }
         int chunks = (events.size() + maxRowsPerInsert - 1) / maxRowsPerInsert;
         return Flux.range(0, chunks)
                 .concatMap(i -> insert(events.subList(i * maxRowsPerInsert,
-                        Math.min(events.size(), (i + 1) * maxRowsPerInsert))))
-                .reduce(0L, Long::sum);
+                        Math.min(events.size(), (i + 1) * maxRowsPerInsert))));
     }
 
-    private Mono<Long> insert(List<CanonicalEvent> rows) {
+    private Flux<String> insert(List<CanonicalEvent> rows) {
         GenericExecuteSpec spec = db.sql(statements.computeIfAbsent(rows.size(), EventWriter::insertSql));
         int p = 0;
         for (CanonicalEvent e : rows) {
@@ -66,7 +67,7 @@ public class EventWriter {
             spec = json(spec, p++, e.tags());
             spec = json(spec, p++, e.custom());
         }
-        return spec.fetch().rowsUpdated();
+        return spec.map(row -> row.get(0, String.class)).all();
     }
 
     private static GenericExecuteSpec text(GenericExecuteSpec spec, int index, String value) {
@@ -88,6 +89,6 @@ public class EventWriter {
             }
             sql.append(')');
         }
-        return sql.append(" ON CONFLICT (event_id, occurred_at) DO NOTHING").toString();
+        return sql.append(" ON CONFLICT (event_id, occurred_at) DO NOTHING RETURNING event_id").toString();
     }
 }

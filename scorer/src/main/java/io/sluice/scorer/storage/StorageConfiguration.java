@@ -2,19 +2,31 @@ package io.sluice.scorer.storage;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.scorer.ScorerProperties;
+import io.sluice.scorer.consume.DeadLetters;
 import io.sluice.scorer.consume.EventSource;
+import io.sluice.scorer.consume.ReactorKafkaDeadLetters;
 import io.sluice.scorer.consume.ReactorKafkaEventSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import io.r2dbc.spi.ConnectionFactory;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 /** Wires Kafka source, PostgreSQL writer and the loop between them. */
 @Configuration(proxyBeanMethods = false)
 public class StorageConfiguration {
 
     @Bean
-    EventSource eventSource(ScorerProperties props) {
-        return new ReactorKafkaEventSource(props);
+    EventSource eventSource(ScorerProperties props, MeterRegistry meters) {
+        return new ReactorKafkaEventSource(props, meters);
+    }
+
+    @Bean(destroyMethod = "close")
+    ReactorKafkaDeadLetters deadLetters(ScorerProperties props) {
+        return new ReactorKafkaDeadLetters(props);
     }
 
     @Bean
@@ -23,7 +35,25 @@ public class StorageConfiguration {
     }
 
     @Bean
-    EventIngestor eventIngestor(EventSource source, EventWriter writer, ScorerProperties props, MeterRegistry meters) {
-        return new EventIngestor(source, writer, props, meters);
+    BatchStore batchStore(EventWriter writer, DatabaseClient db, ConnectionFactory connectionFactory) {
+        return new BatchStore(writer, new DerivedWriter(db),
+                TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory)));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    PartitionMaintainer partitionMaintainer(DatabaseClient db, ScorerProperties props, Clock clock) {
+        return new PartitionMaintainer(db, props, clock);
+    }
+
+    @Bean
+    EventIngestor eventIngestor(EventSource source, BatchStore store, DeadLetters deadLetters, ScorerProperties props,
+            MeterRegistry meters) {
+        return new EventIngestor(source, store, deadLetters, props, meters);
     }
 }

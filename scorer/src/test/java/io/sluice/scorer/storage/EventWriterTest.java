@@ -12,6 +12,6 @@ class EventWriterTest {
         int columns = EventWriter.COLUMNS.length;
         assertThat(sql).startsWith("INSERT INTO events (event_id, occurred_at,");
         assertThat(sql).contains("($1, $2,").contains("$" + (2 * columns) + ")").doesNotContain("$" + (2 * columns + 1));
-        assertThat(sql).endsWith("ON CONFLICT (event_id, occurred_at) DO NOTHING");
+        assertThat(sql).endsWith("ON CONFLICT (event_id, occurred_at) DO NOTHING RETURNING event_id");
     }
 }
