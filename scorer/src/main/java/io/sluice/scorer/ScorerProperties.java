@@ -15,7 +15,6 @@ import org.springframework.validation.annotation.Validated;
  * @param groupId          consumer group; replicas with the same group share partitions.
  *                         Default {@code sluice-scorer}.
  * @param maxPollRecords   records per poll, i.e. per stored batch. Default 500.
- * @param maxRowsPerInsert rows per multi-row INSERT statement. Default 500.
  * @param retryMin         first back-off after a failed write. Default 200ms.
  * @param retryMax         longest back-off between write attempts (retried until it succeeds;
  *                         meanwhile nothing is committed and polling pauses). Default 10s.
@@ -36,7 +35,6 @@ public record ScorerProperties(
         @NotBlank String topic,
         @NotBlank String groupId,
         @Min(1) Integer maxPollRecords,
-        @Min(1) Integer maxRowsPerInsert,
         Duration retryMin,
         Duration retryMax,
         Duration drainTimeout,
@@ -51,7 +49,6 @@ public record ScorerProperties(
         topic = topic == null ? "sluice.events" : topic;
         groupId = groupId == null ? "sluice-scorer" : groupId;
         maxPollRecords = maxPollRecords == null ? 500 : maxPollRecords;
-        maxRowsPerInsert = maxRowsPerInsert == null ? 500 : Math.min(maxRowsPerInsert, 3000);
         retryMin = retryMin == null ? Duration.ofMillis(200) : retryMin;
         retryMax = retryMax == null ? Duration.ofSeconds(10) : retryMax;
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(20) : drainTimeout;

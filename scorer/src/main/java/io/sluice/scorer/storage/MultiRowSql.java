@@ -2,7 +2,7 @@ package io.sluice.scorer.storage;
 
 import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import io.r2dbc.spi.Statement;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -11,7 +11,7 @@ final class MultiRowSql {
 
     /** Binds one row's values starting at the given parameter index; returns the spec. */
     interface RowBinder<T> {
-        GenericExecuteSpec bind(GenericExecuteSpec spec, int firstIndex, T row);
+        Statement bind(Statement statement, int firstIndex, T row);
     }
 
     private MultiRowSql() {
@@ -38,17 +38,21 @@ final class MultiRowSql {
         int chunks = (rows.size() + chunk - 1) / chunk;
         return Flux.range(0, chunks).concatMap(i -> {
             List<T> part = rows.subList(i * chunk, Math.min(rows.size(), (i + 1) * chunk));
-            GenericExecuteSpec spec = db.sql(prefix + " VALUES " + values(part.size(), columns) + " " + suffix);
-            int p = 0;
-            for (T row : part) {
-                spec = binder.bind(spec, p, row);
-                p += columns;
-            }
-            return spec.fetch().rowsUpdated();
+            String sql = prefix + " VALUES " + values(part.size(), columns) + " " + suffix;
+            // The R2DBC Statement directly (see EventWriter): binding stays linear in the rows.
+            return db.inConnectionMany(connection -> {
+                Statement st = connection.createStatement(sql);
+                int p = 0;
+                for (T row : part) {
+                    binder.bind(st, p, row);
+                    p += columns;
+                }
+                return Flux.from(st.execute()).concatMap(r -> r.getRowsUpdated());
+            });
         }).then();
     }
 
-    static GenericExecuteSpec nullable(GenericExecuteSpec spec, int index, Object value, Class<?> type) {
+    static Statement nullable(Statement spec, int index, Object value, Class<?> type) {
         return value == null ? spec.bindNull(index, type) : spec.bind(index, value);
     }
 }

@@ -31,7 +31,7 @@ public class StorageConfiguration {
 
     @Bean
     EventWriter eventWriter(DatabaseClient db, ScorerProperties props) {
-        return new EventWriter(db, props.maxRowsPerInsert());
+        return new EventWriter(db);
     }
 
     @Bean
