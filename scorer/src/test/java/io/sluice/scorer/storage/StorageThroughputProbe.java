@@ -10,12 +10,10 @@ import io.sluice.common.event.Dialect;
 import io.sluice.common.id.Ids;
 import io.sluice.embedded.DevData;
 import io.sluice.embedded.PostgresServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.postgresql.PGConnection;
@@ -92,7 +90,7 @@ public final class StorageThroughputProbe {
 
     private static void plainCopy(PostgresServer pg, List<CanonicalEvent> events) throws Exception {
         try (Connection c = pg.connect()) {
-            byte[] data = copyText(events).getBytes(StandardCharsets.UTF_8);
+            byte[] data = CopyText.rows(events);
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY events (" + String.join(", ", EventWriter.COLUMNS)
                     + ") FROM STDIN", new java.io.ByteArrayInputStream(data));
         }
@@ -105,7 +103,7 @@ public final class StorageThroughputProbe {
                     .flatMap(r -> r.getRowsUpdated()).blockLast();
             for (int i = 0; i < events.size(); i += BATCH) {
                 List<CanonicalEvent> part = events.subList(i, Math.min(events.size(), i + BATCH));
-                ByteBuf buf = Unpooled.wrappedBuffer(copyText(part).getBytes(StandardCharsets.UTF_8));
+                ByteBuf buf = Unpooled.wrappedBuffer(CopyText.rows(part));
                 conn.beginTransaction().block();
                 conn.copyIn("COPY staging (" + String.join(", ", EventWriter.COLUMNS) + ") FROM STDIN", Flux.just(buf)).block();
                 conn.createStatement("INSERT INTO events SELECT * FROM staging ON CONFLICT (event_id, occurred_at) DO NOTHING")
@@ -115,53 +113,6 @@ public final class StorageThroughputProbe {
         } finally {
             conn.close().block();
         }
-    }
-
-    /** COPY text format: tab-separated, \N for null, backslash escapes. */
-    private static String copyText(List<CanonicalEvent> events) {
-        StringBuilder sb = new StringBuilder(events.size() * 700);
-        for (CanonicalEvent e : events) {
-            field(sb, e.eventId(), false);
-            field(sb, e.timestamp().atOffset(ZoneOffset.UTC).toString(), false);
-            field(sb, e.receivedAt().atOffset(ZoneOffset.UTC).toString(), false);
-            field(sb, e.projectId(), false);
-            field(sb, e.appId(), false);
-            field(sb, e.platform(), false);
-            field(sb, e.appVersion(), false);
-            field(sb, e.sessionId(), false);
-            field(sb, e.type(), false);
-            field(sb, e.dialect(), false);
-            field(sb, e.requestId(), false);
-            field(sb, json(e.user()), false);
-            field(sb, json(e.device()), false);
-            field(sb, json(e.location()), false);
-            field(sb, json(e.payload()), false);
-            field(sb, json(e.tags()), false);
-            field(sb, json(e.custom()), true);
-        }
-        return sb.toString();
-    }
-
-    private static String json(JsonNode node) {
-        return node == null ? null : node.toString();
-    }
-
-    private static void field(StringBuilder sb, String value, boolean last) {
-        if (value == null) {
-            sb.append("\\N");
-        } else {
-            for (int i = 0; i < value.length(); i++) {
-                char ch = value.charAt(i);
-                switch (ch) {
-                    case '\\' -> sb.append("\\\\");
-                    case '\t' -> sb.append("\\t");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    default -> sb.append(ch);
-                }
-            }
-        }
-        sb.append(last ? '\n' : '\t');
     }
 
     private static List<CanonicalEvent> events(int n) {
