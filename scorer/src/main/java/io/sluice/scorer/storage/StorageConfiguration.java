@@ -35,9 +35,8 @@ public class StorageConfiguration {
     }
 
     @Bean
-    BatchStore batchStore(EventWriter writer, DatabaseClient db, ConnectionFactory connectionFactory) {
-        return new BatchStore(writer, new DerivedWriter(db),
-                TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory)));
+    BatchStore batchStore(EventWriter writer, ConnectionFactory connectionFactory) {
+        return new BatchStore(writer, TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory)));
     }
 
     @Bean

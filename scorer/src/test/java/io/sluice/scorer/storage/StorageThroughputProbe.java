@@ -52,7 +52,7 @@ public final class StorageThroughputProbe {
                     .host("127.0.0.1").port(pg.port()).database(PostgresServer.DATABASE)
                     .username(PostgresServer.USER).password(PostgresServer.PASSWORD).build());
             DatabaseClient db = DatabaseClient.create(factory);
-            BatchStore store = new BatchStore(new EventWriter(db), new DerivedWriter(db),
+            BatchStore store = new BatchStore(new EventWriter(db),
                     TransactionalOperator.create(new R2dbcTransactionManager(factory)));
 
             List<CanonicalEvent> events = events(n);
