@@ -101,10 +101,7 @@ public class AdminRepository {
         }
         GenericExecuteSpec spec = db.sql("UPDATE projects SET " + set + " WHERE id = $1 RETURNING " + PROJECT_COLUMNS)
                 .bind(0, id);
-        for (int i = 0; i < values.size(); i++) {
-            Object v = values.get(i);
-            spec = v instanceof Class<?> type ? spec.bindNull(i + 1, type) : spec.bind(i + 1, v);
-        }
+        spec = bindFrom(spec, 1, values);
         return spec.map(row -> project(row)).one().switchIfEmpty(Mono.error(notFound("project", id)));
     }
 
@@ -149,10 +146,7 @@ public class AdminRepository {
         }
         GenericExecuteSpec spec = db.sql("UPDATE api_keys SET " + set + " WHERE id = $1 RETURNING " + KEY_COLUMNS)
                 .bind(0, keyId);
-        for (int i = 0; i < values.size(); i++) {
-            Object v = values.get(i);
-            spec = v instanceof Class<?> type ? spec.bindNull(i + 1, type) : spec.bind(i + 1, v);
-        }
+        spec = bindFrom(spec, 1, values);
         return spec.map(row -> key(row)).one().switchIfEmpty(Mono.error(notFound("key", keyId)));
     }
 
@@ -161,6 +155,15 @@ public class AdminRepository {
         return db.sql("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING " + KEY_COLUMNS)
                 .bind(0, keyId).map(row -> key(row)).one()
                 .switchIfEmpty(Mono.error(notFound("key", keyId)));
+    }
+
+    /** Binds values from {@code first} on; a {@code Class} stands for a null of that type. */
+    private static GenericExecuteSpec bindFrom(GenericExecuteSpec spec, int first, List<Object> values) {
+        for (int i = 0; i < values.size(); i++) {
+            Object v = values.get(i);
+            spec = v instanceof Class<?> type ? spec.bindNull(first + i, type) : spec.bind(first + i, v);
+        }
+        return spec;
     }
 
     private static ApiException notFound(String what, String id) {

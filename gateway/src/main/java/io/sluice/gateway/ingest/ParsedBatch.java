@@ -11,8 +11,12 @@ import java.util.List;
  * @param sessionId the envelope's session id, echoed in the response
  * @param accepted  valid events, in request order
  * @param problems  one entry per rejected event
- * @param rejected  number of rejected events
  */
 public record ParsedBatch(String requestId, String appId, String sessionId, List<CanonicalEvent> accepted,
-        List<EventProblem> problems, int rejected) {
+        List<EventProblem> problems) {
+
+    /** Number of rejected events. */
+    public int rejected() {
+        return problems.size();
+    }
 }

@@ -1,14 +1,11 @@
 package io.sluice.gateway.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -32,14 +29,7 @@ public class KafkaConfiguration {
 
     /** Startup only (blocking is fine here): creates the events topic unless it exists. */
     static void ensureTopic(KafkaProperties props) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers());
-        props.producer().forEach((k, v) -> {
-            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
-                config.put(k, v);
-            }
-        });
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = Admin.create(props.adminClientConfig())) {
             admin.createTopics(List.of(new NewTopic(props.topic(), props.partitions(), props.replicationFactor())))
                     .all().get(30, TimeUnit.SECONDS);
             log.info("created topic {} with {} partitions, replication {}", props.topic(), props.partitions(),

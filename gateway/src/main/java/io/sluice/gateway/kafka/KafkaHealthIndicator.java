@@ -26,16 +26,10 @@ public class KafkaHealthIndicator implements ReactiveHealthIndicator, AutoClosea
 
     public KafkaHealthIndicator(KafkaProperties props) {
         this.topic = props.topic();
-        Map<String, Object> config = new java.util.HashMap<>();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers());
+        Map<String, Object> config = props.adminClientConfig();
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, "sluice-gateway-health");
-        props.producer().forEach((k, v) -> {
-            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
-                config.put(k, v);
-            }
-        });
         this.admin = Admin.create(config);
     }
 

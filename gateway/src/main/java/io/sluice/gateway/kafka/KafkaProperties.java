@@ -46,6 +46,18 @@ public record KafkaProperties(
 
     public enum Granularity { REQUEST, EVENT }
 
+    /** Settings for an admin client on the same cluster: bootstrap plus any security settings. */
+    public java.util.Map<String, Object> adminClientConfig() {
+        java.util.Map<String, Object> config = new java.util.HashMap<>();
+        config.put("bootstrap.servers", bootstrapServers);
+        producer.forEach((k, v) -> {
+            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                config.put(k, v);
+            }
+        });
+        return config;
+    }
+
     public KafkaProperties {
         bootstrapServers = bootstrapServers == null ? "localhost:9092" : bootstrapServers;
         topic = topic == null ? "sluice.events" : topic;
