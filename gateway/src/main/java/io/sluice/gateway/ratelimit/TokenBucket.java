@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A lock-free token bucket: holds at most {@code burst} tokens and refills continuously at
  * {@code perMinute / 60} tokens per second. Taking tokens is one compare-and-set on an immutable
- * state, retried with a spin hint (never a park), so it is safe on an event loop and never admits
+ * state, retried at once when another thread won (never a park or a spin hint), so it is safe on an event loop and never admits
  * more than the tokens present, however many threads race.
  */
 final class TokenBucket {
@@ -38,7 +38,8 @@ final class TokenBucket {
             if (state.compareAndSet(s, new State(tokens - n, Math.max(nowNanos, s.updatedNanos())))) {
                 return 0;
             }
-            Thread.onSpinWait();
+            // Lost the race: another thread took tokens. Retry at once; no spin hint (BlockHound
+            // treats Thread.onSpinWait as blocking on an event loop) and no park.
         }
     }
 }
