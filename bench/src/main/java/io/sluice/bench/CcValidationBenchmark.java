@@ -46,7 +46,7 @@ public class CcValidationBenchmark {
     @Setup
     public void setUp() {
         parser = CcBatchParser.create(
-                new IngestProperties(null, null, null, null, null, null, null), Clock.systemUTC());
+                IngestProperties.defaults(), Clock.systemUTC());
         body = RealisticBodies.cc(events, Instant.now()).getBytes(StandardCharsets.UTF_8);
         ParsedBatch check = parse();
         if (check.accepted().size() != events) {

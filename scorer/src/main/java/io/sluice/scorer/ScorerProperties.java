@@ -27,6 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param partitionCheck   how often partitions are created and dropped. Default 1h.
  * @param deadLetterTopic  where undecodable records go, with the reason in a header. Default
  *                         {@code sluice.events.dlq}.
+ * @param idempotencyWindow how long a client idempotency key (the flat dialect's
+ *                         {@code event_id}) is remembered: a resend within it is stored once even
+ *                         when its event time differs. Default 7d (the contract asks for 24h).
  */
 @Validated
 @ConfigurationProperties("sluice.scorer")
@@ -42,7 +45,8 @@ public record ScorerProperties(
         @Min(1) Integer partitionsAhead,
         Duration retention,
         Duration partitionCheck,
-        String deadLetterTopic) {
+        String deadLetterTopic,
+        Duration idempotencyWindow) {
 
     public ScorerProperties {
         bootstrapServers = bootstrapServers == null ? "localhost:9092" : bootstrapServers;
@@ -57,5 +61,6 @@ public record ScorerProperties(
         retention = retention == null ? Duration.ofDays(400) : retention;
         partitionCheck = partitionCheck == null ? Duration.ofHours(1) : partitionCheck;
         deadLetterTopic = deadLetterTopic == null ? "sluice.events.dlq" : deadLetterTopic;
+        idempotencyWindow = idempotencyWindow == null ? Duration.ofDays(7) : idempotencyWindow;
     }
 }

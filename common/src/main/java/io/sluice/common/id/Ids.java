@@ -1,5 +1,8 @@
 package io.sluice.common.id;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -39,6 +42,42 @@ public final class Ids {
 
     public static String alert() {
         return next(ALERT, System.currentTimeMillis());
+    }
+
+    /** First body character of a {@link #keyed} id; time-based ids start with 0-7 until the year 10889. */
+    public static final char KEYED_MARK = 'Z';
+
+    /**
+     * A deterministic id for a client-supplied idempotency key: {@code prefix + 'Z' + 25 chars}
+     * of SHA-256 over scope and key (125 bits). The same scope and key always give the same id, so
+     * a resent event is recognized downstream; the leading {@code Z} tells keyed ids from
+     * time-based ones (it carries no creation time: {@link #timestampOf} does not apply).
+     */
+    public static String keyed(String prefix, String scope, String key) {
+        byte[] digest;
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(scope.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            digest = sha.digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+        char[] out = new char[prefix.length() + BODY_LENGTH];
+        prefix.getChars(0, prefix.length(), out, 0);
+        int p = prefix.length();
+        out[p] = KEYED_MARK;
+        for (int i = 0; i < BODY_LENGTH - 1; i++) {
+            int bit = 5 * i;
+            int word = ((digest[bit >>> 3] & 0xFF) << 8) | (digest[(bit >>> 3) + 1] & 0xFF);
+            out[p + 1 + i] = CROCKFORD[(word >>> (11 - (bit & 7))) & 31];
+        }
+        return new String(out);
+    }
+
+    /** True for ids made by {@link #keyed}. */
+    public static boolean isKeyed(String id, String prefix) {
+        return id.length() > prefix.length() && id.charAt(prefix.length()) == KEYED_MARK;
     }
 
     /** A new id with the given prefix for the given creation time. */

@@ -43,4 +43,21 @@ class IdsTest {
             assertThat(seen.add(Ids.next(Ids.EVENT, 42L))).isTrue();
         }
     }
+
+    @Test
+    void keyedIdsAreDeterministicPerScopeAndKeyAndDistinctFromTimeIds() {
+        String a = Ids.keyed(Ids.EVENT, "proj_a", "evt_123456789");
+        assertThat(a).isEqualTo(Ids.keyed(Ids.EVENT, "proj_a", "evt_123456789"));
+        assertThat(a).isNotEqualTo(Ids.keyed(Ids.EVENT, "proj_b", "evt_123456789"));
+        assertThat(a).isNotEqualTo(Ids.keyed(Ids.EVENT, "proj_a", "evt_123456780"));
+        // Scope and key are separated: ("ab","c") and ("a","bc") differ.
+        assertThat(Ids.keyed(Ids.EVENT, "ab", "c")).isNotEqualTo(Ids.keyed(Ids.EVENT, "a", "bc"));
+        assertThat(Ids.hasShape(a, Ids.EVENT)).isTrue();
+        assertThat(Ids.isKeyed(a, Ids.EVENT)).isTrue();
+        assertThat(Ids.isKeyed(Ids.event(), Ids.EVENT)).isFalse();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 50_000; i++) {
+            assertThat(seen.add(Ids.keyed(Ids.EVENT, "p", Integer.toString(i)))).isTrue();
+        }
+    }
 }

@@ -32,7 +32,9 @@ import reactor.core.publisher.Mono;
 public class AdminRepository {
 
     private static final String PROJECT_COLUMNS =
-            "id, name, plan, monthly_event_quota, allowed_app_ids, created_at, updated_at";
+            "id, name, plan, monthly_event_quota, allowed_app_ids, default_app_id, events_dialect, created_at, updated_at";
+    private static final String PROJECT_COLUMNS_QUALIFIED =
+            "p." + String.join(", p.", PROJECT_COLUMNS.split(", "));
     private static final String KEY_COLUMNS =
             "id, project_id, name, key_prefix, scopes, rate_limit_per_minute, rate_limit_burst, created_at, revoked_at";
 
@@ -45,14 +47,16 @@ public class AdminRepository {
     }
 
     public Mono<ProjectView> createProject(String id, ProjectFields f) {
-        GenericExecuteSpec spec = db.sql("INSERT INTO projects (id, name, plan, monthly_event_quota, allowed_app_ids) "
-                + "VALUES ($1, $2, $3, $4, $5) RETURNING " + PROJECT_COLUMNS)
+        GenericExecuteSpec spec = db.sql("INSERT INTO projects (id, name, plan, monthly_event_quota, allowed_app_ids, "
+                + "default_app_id, events_dialect) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + PROJECT_COLUMNS)
                 .bind(0, id)
                 .bind(1, f.name().value())
                 .bind(2, f.plan().present() ? f.plan().value() : "free");
         spec = f.quota().value() == null ? spec.bindNull(3, Long.class) : spec.bind(3, f.quota().value());
         spec = f.allowedAppIds().value() == null ? spec.bindNull(4, String[].class)
                 : spec.bind(4, f.allowedAppIds().value().toArray(String[]::new));
+        spec = spec.bind(5, f.defaultAppId().present() ? f.defaultAppId().value() : "default");
+        spec = f.eventsDialect().value() == null ? spec.bindNull(6, String.class) : spec.bind(6, f.eventsDialect().value());
         return spec.map(row -> project(row)).one()
                 .onErrorMap(DataIntegrityViolationException.class, e -> new ApiException(HttpStatus.CONFLICT,
                         "project_exists", "A project with id '" + id + "' exists already."));
@@ -65,14 +69,14 @@ public class AdminRepository {
 
     public Mono<ProjectView> project(String id) {
         LocalDate month = LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1);
-        return db.sql("SELECT " + PROJECT_COLUMNS.replace("id,", "p.id,") + ", u.events FROM projects p "
+        return db.sql("SELECT " + PROJECT_COLUMNS_QUALIFIED + ", u.events FROM projects p "
                         + "LEFT JOIN project_usage u ON u.project_id = p.id AND u.month = $2 WHERE p.id = $1")
                 .bind(0, id).bind(1, month)
                 .map(row -> {
                     ProjectView p = project(row);
                     Long events = row.get("events", Long.class);
                     return new ProjectView(p.id(), p.name(), p.plan(), p.monthlyEventQuota(), p.allowedAppIds(),
-                            p.createdAt(), p.updatedAt(), new UsageView(month.toString().substring(0, 7),
+                            p.defaultAppId(), p.eventsDialect(), p.createdAt(), p.updatedAt(), new UsageView(month.toString().substring(0, 7),
                                     events == null ? 0 : events));
                 })
                 .one()
@@ -98,6 +102,14 @@ public class AdminRepository {
             set.append(", allowed_app_ids = $").append(values.size() + 2);
             values.add(f.allowedAppIds().value() == null ? String[].class
                     : f.allowedAppIds().value().toArray(String[]::new));
+        }
+        if (f.defaultAppId().present()) {
+            set.append(", default_app_id = $").append(values.size() + 2);
+            values.add(f.defaultAppId().value());
+        }
+        if (f.eventsDialect().present()) {
+            set.append(", events_dialect = $").append(values.size() + 2);
+            values.add(f.eventsDialect().value() == null ? String.class : f.eventsDialect().value());
         }
         GenericExecuteSpec spec = db.sql("UPDATE projects SET " + set + " WHERE id = $1 RETURNING " + PROJECT_COLUMNS)
                 .bind(0, id);
@@ -174,6 +186,7 @@ public class AdminRepository {
         String[] apps = row.get("allowed_app_ids", String[].class);
         return new ProjectView(row.get("id", String.class), row.get("name", String.class), row.get("plan", String.class),
                 row.get("monthly_event_quota", Long.class), apps == null ? null : Arrays.asList(apps),
+                row.get("default_app_id", String.class), row.get("events_dialect", String.class),
                 instant(row, "created_at"), instant(row, "updated_at"), null);
     }
 

@@ -23,8 +23,10 @@ final class AdminRequests {
     }
 
     record ProjectFields(String id, Change<String> name, Change<String> plan, Change<Long> quota,
-            Change<List<String>> allowedAppIds) {
+            Change<List<String>> allowedAppIds, Change<String> defaultAppId, Change<String> eventsDialect) {
     }
+
+    static final Set<String> EVENTS_DIALECTS = Set.of("canaryhub", "trenchcoat");
 
     record RateLimit(int eventsPerMinute, int burst) {
     }
@@ -69,8 +71,28 @@ final class AdminRequests {
             JsonNode a = body.get("allowed_app_ids");
             apps = a.isNull() ? new Change<>(true, null) : new Change<>(true, strings(a, "allowed_app_ids", 1000, 128, problems));
         }
+        Change<String> defaultApp = Change.absent();
+        if (has(body, "default_app_id")) {
+            defaultApp = new Change<>(true, text(body, "default_app_id", 128, problems));
+            if (defaultApp.value() == null || defaultApp.value().isBlank()) {
+                problems.add(new FieldProblem("default_app_id", "must be a non-empty string of at most 128 characters",
+                        "invalid_value"));
+            }
+        }
+        Change<String> dialect = Change.absent();
+        if (body.has("events_dialect")) {
+            JsonNode d = body.get("events_dialect");
+            if (d.isNull()) {
+                dialect = new Change<>(true, null);
+            } else if (d.isString() && EVENTS_DIALECTS.contains(d.stringValue())) {
+                dialect = new Change<>(true, d.stringValue());
+            } else {
+                problems.add(new FieldProblem("events_dialect",
+                        "null (detect per request), \"canaryhub\" or \"trenchcoat\"", "invalid_value"));
+            }
+        }
         fail(problems);
-        return new ProjectFields(id, name, plan, quota, apps);
+        return new ProjectFields(id, name, plan, quota, apps, defaultApp, dialect);
     }
 
     static KeyFields key(JsonNode body, boolean create) {

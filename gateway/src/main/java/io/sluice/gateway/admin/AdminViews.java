@@ -17,6 +17,8 @@ public final class AdminViews {
             String plan,
             @JsonProperty("monthly_event_quota") Long monthlyEventQuota,
             @JsonProperty("allowed_app_ids") List<String> allowedAppIds,
+            @JsonProperty("default_app_id") String defaultAppId,
+            @JsonProperty("events_dialect") String eventsDialect,
             @JsonProperty("created_at") Instant createdAt,
             @JsonProperty("updated_at") Instant updatedAt,
             @JsonInclude(JsonInclude.Include.NON_NULL) UsageView usage) {

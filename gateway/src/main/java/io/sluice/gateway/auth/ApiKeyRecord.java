@@ -16,10 +16,12 @@ import java.util.Set;
  * @param rateLimitPerMinute the key's own events per minute, or null for the default
  * @param rateLimitBurst     the key's own burst, or null for the default
  * @param monthlyQuota       the project's monthly event quota, or null for unlimited
+ * @param defaultAppId       the project's app id for dialects that carry none
+ * @param eventsDialect      the dialect the project pinned for {@code /api/v1/events}, or null
  */
 public record ApiKeyRecord(String keyId, String projectId, String keyHash, Set<String> scopes,
         Instant revokedAt, List<String> allowedAppIds, Integer rateLimitPerMinute, Integer rateLimitBurst,
-        Long monthlyQuota) {
+        Long monthlyQuota, String defaultAppId, String eventsDialect) {
 
     public boolean revoked() {
         return revokedAt != null;

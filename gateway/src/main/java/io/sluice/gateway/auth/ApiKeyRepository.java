@@ -14,7 +14,8 @@ public class ApiKeyRepository {
 
     private static final String FIND_BY_HASH = """
             SELECT k.id, k.project_id, k.key_hash, k.scopes, k.revoked_at, k.rate_limit_per_minute,
-                   k.rate_limit_burst, p.allowed_app_ids, p.monthly_event_quota
+                   k.rate_limit_burst, p.allowed_app_ids, p.monthly_event_quota,
+                   p.default_app_id, p.events_dialect
             FROM api_keys k JOIN projects p ON p.id = k.project_id
             WHERE k.key_hash = $1""";
 
@@ -40,7 +41,9 @@ public class ApiKeyRepository {
                             allowed == null ? null : List.copyOf(Arrays.asList(allowed)),
                             row.get("rate_limit_per_minute", Integer.class),
                             row.get("rate_limit_burst", Integer.class),
-                            row.get("monthly_event_quota", Long.class));
+                            row.get("monthly_event_quota", Long.class),
+                            row.get("default_app_id", String.class),
+                            row.get("events_dialect", String.class));
                 })
                 .first();
     }

@@ -10,15 +10,18 @@ import org.springframework.web.server.ServerWebExchange;
  * @param rateLimitPerMinute key's own limit or null for the default
  * @param rateLimitBurst     key's own burst or null for the default
  * @param monthlyQuota       project's monthly event quota or null for unlimited
+ * @param defaultAppId       project's app id for dialects that carry none
+ * @param eventsDialect      dialect pinned for {@code /api/v1/events}, or null to detect it
  */
 public record ApiPrincipal(String keyId, String projectId, Set<String> scopes, List<String> allowedAppIds,
-        Integer rateLimitPerMinute, Integer rateLimitBurst, Long monthlyQuota) {
+        Integer rateLimitPerMinute, Integer rateLimitBurst, Long monthlyQuota, String defaultAppId,
+        String eventsDialect) {
 
     public static final String ATTRIBUTE = ApiPrincipal.class.getName();
 
     static ApiPrincipal of(ApiKeyRecord r) {
         return new ApiPrincipal(r.keyId(), r.projectId(), r.scopes(), r.allowedAppIds(), r.rateLimitPerMinute(),
-                r.rateLimitBurst(), r.monthlyQuota());
+                r.rateLimitBurst(), r.monthlyQuota(), r.defaultAppId(), r.eventsDialect());
     }
 
     /** The principal of an authenticated exchange. */

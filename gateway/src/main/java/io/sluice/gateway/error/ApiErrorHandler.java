@@ -22,8 +22,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The one place that turns any failure into an HTTP answer: status, JSON body, {@code Retry-After}
- * and a counted reason ({@code sluice_http_errors_total{status,reason}}). Runs before Spring Boot's
+ * The one place that turns any failure into an HTTP answer: status, JSON body (in the shape of the
+ * request's dialect, see {@link ErrorStyle}), {@code Retry-After} and a counted reason ({@code sluice_http_errors_total{status,reason}}). Runs before Spring Boot's
  * default handler, so no client ever sees an HTML page or a stack trace.
  */
 @Component
@@ -64,8 +64,7 @@ public class ApiErrorHandler implements WebExceptionHandler {
         if (api.retryAfterSeconds() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(api.retryAfterSeconds()));
         }
-        ErrorBody body = new ErrorBody(api.getMessage(), api.details().isEmpty() ? null : api.details(),
-                api.retryAfterSeconds(), requestId);
+        Object body = ErrorStyle.of(exchange).body(api, requestId);
         DataBuffer buffer = response.bufferFactory().wrap(mapper.writeValueAsBytes(body));
         return response.writeWith(Mono.just(buffer));
     }

@@ -17,10 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -68,7 +64,7 @@ public class CcBatchParser {
     }
 
     public ParsedBatch parse(byte[] body, String projectId, String requestId, Instant receivedAt) {
-        RawBatch raw = read(body);
+        BatchBodyReader.RawBatch raw = BatchBodyReader.read(mapper, body, limits.maxEvents(), read -> tooManyEvents());
         ObjectNode env = raw.envelope();
 
         List<Violation> problems = new ArrayList<>();
@@ -206,67 +202,6 @@ public class CcBatchParser {
     private static void validateBlock(BlockSchema schema, JsonNode block, String path, List<Violation> out) {
         if (block != null && block.isObject()) {
             schema.validate(block, path, out, MAX_DETAILS);
-        }
-    }
-
-    /** The envelope without {@code events}, the events, and each event's size in bytes as sent. */
-    record RawBatch(ObjectNode envelope, List<JsonNode> events, List<Integer> eventSizes) {
-    }
-
-    private RawBatch read(byte[] body) {
-        if (body.length == 0) {
-            throw ApiException.badRequest("Request body is empty; expected a JSON object.",
-                    List.of(new FieldProblem("", "body is empty", "empty_body")));
-        }
-        try (JsonParser p = mapper.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw ApiException.badRequest("Request body must be a JSON object.",
-                        List.of(new FieldProblem("", "expected a JSON object", "invalid_type")));
-            }
-            ObjectNode envelope = mapper.createObjectNode();
-            List<JsonNode> events = null;
-            List<Integer> sizes = new ArrayList<>();
-            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("events".equals(name) && value == JsonToken.START_ARRAY) {
-                    events = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        if (events.size() == limits.maxEvents()) {
-                            throw tooManyEvents();
-                        }
-                        long start = p.currentTokenLocation().getByteOffset();
-                        events.add(mapper.readTree(p));
-                        sizes.add((int) (p.currentLocation().getByteOffset() - start));
-                    }
-                } else {
-                    envelope.set(name, mapper.readTree(p));
-                }
-            }
-            if (p.nextToken() != null) {
-                throw ApiException.badRequest("Malformed JSON: unexpected content after the top-level object.",
-                        List.of(new FieldProblem("", "trailing content", "malformed_json")));
-            }
-            if (events == null) {
-                JsonNode notArray = envelope.get("events");
-                if (notArray == null || notArray.isNull()) {
-                    throw ApiException.badRequest("'events' is required.",
-                            List.of(new FieldProblem("events", "is required", "required")));
-                }
-                throw ApiException.badRequest("'events' must be an array.",
-                        List.of(new FieldProblem("events", "must be an array", "invalid_type")));
-            }
-            if (events.isEmpty()) {
-                throw ApiException.badRequest("'events' must not be empty.",
-                        List.of(new FieldProblem("events", "must contain at least one event", "empty")));
-            }
-            return new RawBatch(envelope, events, sizes);
-        } catch (StreamConstraintsException e) {
-            throw ApiException.badRequest("JSON exceeds a parser limit: " + e.getOriginalMessage(),
-                    List.of(new FieldProblem("", e.getOriginalMessage(), "json_limit_exceeded")));
-        } catch (JacksonException e) {
-            throw ApiException.badRequest("Malformed JSON: " + e.getOriginalMessage(),
-                    List.of(new FieldProblem("", e.getOriginalMessage(), "malformed_json")));
         }
     }
 

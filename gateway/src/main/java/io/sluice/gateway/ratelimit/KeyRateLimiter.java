@@ -30,8 +30,17 @@ public class KeyRateLimiter {
 
     /** Takes {@code events} permits for the key's writes, or throws 429 with the wait. */
     public void acquireEvents(ApiPrincipal key, int events) {
-        int perMinute = key.rateLimitPerMinute() != null ? key.rateLimitPerMinute() : props.eventsPerMinute();
-        int burst = key.rateLimitBurst() != null ? key.rateLimitBurst() : props.burst();
+        acquireEvents(key, events, props.eventsPerMinute(), props.burst());
+    }
+
+    /**
+     * Like {@link #acquireEvents(ApiPrincipal, int)} for a dialect with its own default budget
+     * (CanaryHub: 60 per minute, burst 120). A key's own limit still wins; a key without one gets
+     * a separate bucket per default, so one dialect's traffic never drains another's.
+     */
+    public void acquireEvents(ApiPrincipal key, int events, int defaultPerMinute, int defaultBurst) {
+        int perMinute = key.rateLimitPerMinute() != null ? key.rateLimitPerMinute() : defaultPerMinute;
+        int burst = key.rateLimitBurst() != null ? key.rateLimitBurst() : defaultBurst;
         if (events > burst) {
             throw ApiException.rateLimited("Rate limit exceeded. Please reduce request frequency. This request carries "
                     + events + " events but the key's burst is " + burst + " events; send smaller batches.",

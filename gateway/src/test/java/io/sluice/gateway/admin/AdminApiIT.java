@@ -79,7 +79,16 @@ class AdminApiIT {
                 .jsonPath("$.monthly_event_quota").doesNotExist()
                 .jsonPath("$.name").isEqualTo("Acme");
         admin(a, "GET", "/admin/v1/projects/acme", null).exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.usage.events").isEqualTo(0);
+                .expectBody().jsonPath("$.usage.events").isEqualTo(0)
+                .jsonPath("$.default_app_id").isEqualTo("default").jsonPath("$.events_dialect").doesNotExist();
+        admin(a, "PATCH", "/admin/v1/projects/acme", "{\"default_app_id\":\"agents\",\"events_dialect\":\"trenchcoat\"}")
+                .exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.default_app_id").isEqualTo("agents").jsonPath("$.events_dialect").isEqualTo("trenchcoat");
+        admin(a, "PATCH", "/admin/v1/projects/acme", "{\"events_dialect\":\"segment\",\"default_app_id\":\"\"}")
+                .exchange().expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.details[*].field").value(f -> assertThat(f.toString()).contains("events_dialect", "default_app_id"));
+        admin(a, "PATCH", "/admin/v1/projects/acme", "{\"events_dialect\":null}").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.events_dialect").doesNotExist();
         admin(a, "GET", "/admin/v1/projects", null).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.projects[?(@.id == 'acme')].name").isEqualTo("Acme");
         admin(a, "GET", "/admin/v1/projects/nope", null).exchange().expectStatus().isNotFound();

@@ -14,7 +14,7 @@ class CcBatchParserTest {
 
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     private final CcBatchParser parser = CcBatchParser.create(
-            new IngestProperties(null, 3, 512, null, null, 300, null), Clock.fixed(NOW, ZoneOffset.UTC));
+            new IngestProperties(null, 3, 512, null, null, 300, null, null, null, null), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private ParsedBatch parse(String json) {
         return parser.parse(json.getBytes(StandardCharsets.UTF_8), "p", "req_1", NOW);

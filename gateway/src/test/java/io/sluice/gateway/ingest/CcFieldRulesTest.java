@@ -22,7 +22,7 @@ class CcFieldRulesTest {
 
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     private final CcBatchParser parser = CcBatchParser.create(
-            new IngestProperties(null, null, null, null, null, null, null), Clock.fixed(NOW, ZoneOffset.UTC));
+            IngestProperties.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     /** where, field, at-boundary (ok), past-boundary, its code, wrong type, required. */
     static Stream<Arguments> rows() {

@@ -133,6 +133,18 @@ public final class GatewayHarness implements AutoCloseable {
         }
     }
 
+    /** Pins the dialect of {@code /api/v1/events} for a project (null: detect per request). */
+    public void pinEventsDialect(String projectId, String dialect) {
+        try (Connection c = postgres.connect();
+             var ps = c.prepareStatement("UPDATE projects SET events_dialect = ? WHERE id = ?")) {
+            ps.setString(1, dialect);
+            ps.setString(2, projectId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         context.close();

@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
  * Writes canonical events: COPY into a per-session staging table, then one statement that inserts
  * them into {@code events} ({@code ON CONFLICT DO NOTHING}) and derives signals, agent reports,
  * sessions and rollups from the rows it inserted. Idempotent: replaying records after a crash
- * stores and derives nothing twice. Chosen by measurement (docs/benchmarks.md). Must run inside
+ * stores and derives nothing twice, and an event whose id comes from a client idempotency key is
+ * stored only if that key is new ({@code event_keys}), whatever its event time. Chosen by measurement (docs/benchmarks.md). Must run inside
  * a transaction (the staging rows are discarded at commit).
  */
 public class EventWriter {
@@ -27,6 +28,8 @@ public class EventWriter {
             "CREATE TEMP TABLE IF NOT EXISTS sluice_staging (LIKE events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
     private static final String COPY = "COPY sluice_staging (" + String.join(", ", COLUMNS) + ") FROM STDIN";
     private static final String COLS = String.join(", ", COLUMNS);
+    /** Ids derived from a client idempotency key (Ids.keyed): 'evt_Z…'. */
+    private static final String KEYED = "substr(event_id, 5, 1) = 'Z'";
 
     /**
      * Moves staged rows into {@code events} and, from the rows actually inserted (never from
@@ -34,8 +37,14 @@ public class EventWriter {
      * statement, so the rows never travel back to the scorer. Session and rollup keys are upserted
      * in sorted order, so concurrent scorers cannot deadlock.
      */
-    static final String MOVE = "WITH inserted AS ("
-            + " INSERT INTO events (" + COLS + ") SELECT " + COLS + " FROM sluice_staging"
+    static final String MOVE = "WITH claimed AS ("
+            + " INSERT INTO event_keys (event_id, project_id, first_seen)"
+            + "  SELECT DISTINCT ON (event_id) event_id, project_id, received_at FROM sluice_staging"
+            + "  WHERE " + KEYED + " ORDER BY event_id, received_at ON CONFLICT (event_id) DO NOTHING RETURNING event_id),"
+            + " inserted AS ("
+            + " INSERT INTO events (" + COLS + ") SELECT " + COLS + " FROM sluice_staging WHERE NOT " + KEYED
+            + "  UNION ALL (SELECT DISTINCT ON (event_id) " + COLS + " FROM sluice_staging"
+            + "   WHERE event_id IN (SELECT event_id FROM claimed) ORDER BY event_id, received_at)"
             + " ON CONFLICT (event_id, occurred_at) DO NOTHING RETURNING *),"
             + " sig AS (INSERT INTO signals (signal_id, event_id, project_id, app_id, type, occurred_at, platform,"
             + "   app_version, os_version, session_id, name, payload)"

@@ -18,7 +18,8 @@ import reactor.core.scheduler.Schedulers;
  * Keeps day partitions of {@code events} ahead of time (yesterday through
  * {@code partitions-ahead} days from now, UTC) and drops those past {@code retention}. Runs at
  * startup and then every {@code partition-check}; the SQL functions serialize concurrent scorers.
- * Events outside the prepared days go to the default partition and never fail a batch.
+ * Events outside the prepared days go to the default partition and never fail a batch. Also
+ * forgets client idempotency keys older than {@code idempotency-window}.
  */
 public class PartitionMaintainer implements SmartLifecycle {
 
@@ -45,6 +46,9 @@ public class PartitionMaintainer implements SmartLifecycle {
                 .zipWith(db.sql("SELECT sluice_drop_event_partitions($1)").bind(0, keepFrom)
                         .map(row -> row.get(0, Integer.class)).one())
                 .map(t -> new int[] {t.getT1(), t.getT2()})
+                .flatMap(r -> db.sql("DELETE FROM event_keys WHERE first_seen < $1")
+                        .bind(0, clock.instant().minus(props.idempotencyWindow()).atOffset(ZoneOffset.UTC))
+                        .fetch().rowsUpdated().thenReturn(r))
                 .doOnNext(r -> {
                     if (r[0] > 0 || r[1] > 0) {
                         log.info("event partitions: {} created, {} dropped (retention {} days)", r[0], r[1],

@@ -58,6 +58,17 @@ class PartitionsIT {
                 int[] result = scorer.getBean(PartitionMaintainer.class).runOnce().block();
                 assertThat(result[1]).isGreaterThanOrEqualTo(1);
                 assertThat(partitionsByEvent(pg)).doesNotContainKey(events.get(2).eventId()).hasSize(3);
+
+                // Rows parked in the default partition are kept for the retention after they ARRIVED:
+                // one that happened 3 years ago but arrived now stays; one that arrived long ago goes.
+                try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO events (event_id, occurred_at, received_at, project_id, app_id, type, payload) VALUES "
+                            + "('evt_replayed', '2023-11-01T00:00:00Z', '" + midnight + "', 'p', 'app', 'tool_use', '{}'), "
+                            + "('evt_expired', '2023-11-01T00:00:00Z', '2023-11-01T00:00:05Z', 'p', 'app', 'tool_use', '{}')");
+                }
+                scorer.getBean(PartitionMaintainer.class).runOnce().block();
+                assertThat(partitionsByEvent(pg)).containsEntry("evt_replayed", "events_default")
+                        .doesNotContainKey("evt_expired");
             }
         }
     }

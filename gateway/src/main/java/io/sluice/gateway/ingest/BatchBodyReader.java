@@ -1,0 +1,93 @@
+package io.sluice.gateway.ingest;
+
+import io.sluice.gateway.error.ApiException;
+import io.sluice.gateway.error.ApiException.FieldProblem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Streams a batch body ({@code {"events": [...]}} plus envelope fields) shared by the batch
+ * dialects: one pass, the event limit stops reading early, and each event's size on the wire is
+ * recorded.
+ */
+public final class BatchBodyReader {
+
+    private BatchBodyReader() {
+    }
+
+    /** The envelope without {@code events}, the events, and each event's size in bytes as sent. */
+    public record RawBatch(ObjectNode envelope, List<JsonNode> events, List<Integer> eventSizes) {
+    }
+
+    /**
+     * Reads {@code {"events": [...], ...}}, stopping as soon as the array holds more than
+     * {@code maxEvents} ({@code tooMany} gets the events read so far). Malformed JSON, a missing,
+     * non-array or empty {@code events} is a 400.
+     */
+    public static RawBatch read(ObjectMapper mapper, byte[] body, int maxEvents,
+            Function<List<JsonNode>, ApiException> tooMany) {
+        if (body.length == 0) {
+            throw ApiException.badRequest("Request body is empty; expected a JSON object.",
+                    List.of(new FieldProblem("", "body is empty", "empty_body")));
+        }
+        try (JsonParser p = mapper.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw ApiException.badRequest("Request body must be a JSON object.",
+                        List.of(new FieldProblem("", "expected a JSON object", "invalid_type")));
+            }
+            ObjectNode envelope = mapper.createObjectNode();
+            List<JsonNode> events = null;
+            List<Integer> sizes = new ArrayList<>();
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("events".equals(name) && value == JsonToken.START_ARRAY) {
+                    events = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        if (events.size() == maxEvents) {
+                            throw tooMany.apply(events);
+                        }
+                        long start = p.currentTokenLocation().getByteOffset();
+                        events.add(mapper.readTree(p));
+                        sizes.add((int) (p.currentLocation().getByteOffset() - start));
+                    }
+                } else {
+                    envelope.set(name, mapper.readTree(p));
+                }
+            }
+            if (p.nextToken() != null) {
+                throw ApiException.badRequest("Malformed JSON: unexpected content after the top-level object.",
+                        List.of(new FieldProblem("", "trailing content", "malformed_json")));
+            }
+            if (events == null) {
+                JsonNode notArray = envelope.get("events");
+                if (notArray == null || notArray.isNull()) {
+                    throw ApiException.badRequest("'events' is required.",
+                            List.of(new FieldProblem("events", "is required", "required")));
+                }
+                throw ApiException.badRequest("'events' must be an array.",
+                        List.of(new FieldProblem("events", "must be an array", "invalid_type")));
+            }
+            if (events.isEmpty()) {
+                throw ApiException.badRequest("'events' must not be empty.",
+                        List.of(new FieldProblem("events", "must contain at least one event", "empty")));
+            }
+            return new RawBatch(envelope, events, sizes);
+        } catch (StreamConstraintsException e) {
+            throw ApiException.badRequest("JSON exceeds a parser limit: " + e.getOriginalMessage(),
+                    List.of(new FieldProblem("", e.getOriginalMessage(), "json_limit_exceeded")));
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("Malformed JSON: " + e.getOriginalMessage(),
+                    List.of(new FieldProblem("", e.getOriginalMessage(), "malformed_json")));
+        }
+    }
+
+}

@@ -1,0 +1,59 @@
+package io.sluice.gateway.ingest;
+
+import io.sluice.common.event.CanonicalEvent;
+import io.sluice.common.event.EventCodec;
+import io.sluice.gateway.auth.ApiPrincipal;
+import io.sluice.gateway.error.ApiException;
+import io.sluice.gateway.kafka.EventPublisher;
+import io.sluice.gateway.kafka.KafkaProperties;
+import io.sluice.gateway.kafka.PublishException;
+import io.sluice.gateway.quota.PlanQuota;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The last step every dialect shares: reserve plan quota, write the canonical events to Kafka and
+ * complete only after Kafka acknowledged them. On failure the quota is given back and nothing is
+ * counted as accepted.
+ */
+@Component
+public class EventIntake {
+
+    private final EventPublisher publisher;
+    private final EventCodec codec = new EventCodec();
+    private final KafkaProperties kafka;
+    private final IngestMetrics metrics;
+    private final PlanQuota quota;
+
+    public EventIntake(EventPublisher publisher, KafkaProperties kafka, IngestMetrics metrics, PlanQuota quota) {
+        this.publisher = publisher;
+        this.kafka = kafka;
+        this.metrics = metrics;
+        this.quota = quota;
+    }
+
+    /** Completes once every event is acknowledged by Kafka; errors are {@link ApiException}s. */
+    public Mono<Void> store(ApiPrincipal principal, String dialect, List<CanonicalEvent> events) {
+        if (events.isEmpty()) {
+            return Mono.empty();
+        }
+        return quota.reserve(principal, events.size())
+                .flatMap(r -> publisher.publish(KafkaRecords.of(events, kafka.granularity(), codec))
+                        .doOnError(e -> r.release())
+                        .onErrorMap(PublishException.class, this::toApiException))
+                .then(Mono.fromRunnable(() -> metrics.accepted(dialect, events.size())));
+    }
+
+    private ApiException toApiException(PublishException e) {
+        if (e.recordTooLarge()) {
+            return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "record_too_large",
+                    "The request's events exceed the largest Kafka record ("
+                            + kafka.maxRecordBytes() + " bytes); send fewer events per request.", List.of(), null);
+        }
+        return ApiException.unavailable("kafka_unavailable",
+                "Events could not be stored right now (" + e.getMessage() + "); nothing was accepted, retry later.",
+                kafka.retryAfter().toSeconds());
+    }
+}
