@@ -28,13 +28,18 @@ public class EventWriter {
             "CREATE TEMP TABLE IF NOT EXISTS sluice_staging (LIKE events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
     private static final String COPY = "COPY sluice_staging (" + String.join(", ", COLUMNS) + ") FROM STDIN";
     private static final String COLS = String.join(", ", COLUMNS);
+    private static final String OS_VERSION = "coalesce(device->>'os_version', payload->>'os_version')";
+    /** A crash ends its session unless it says {@code "fatal": false}. */
+    private static final String FATAL_CRASH = "(type = 'crash' AND NOT (jsonb_typeof(payload->'fatal') = 'boolean'"
+            + " AND NOT (payload->>'fatal')::boolean))";
     /** Ids derived from a client idempotency key (Ids.keyed): 'evt_Z…'. */
     private static final String KEYED = "substr(event_id, 5, 1) = 'Z'";
 
     /**
      * Moves staged rows into {@code events} and, from the rows actually inserted (never from
      * replays), derives signals, agent reports, session counts and daily rollups in the same
-     * statement, so the rows never travel back to the scorer. Session and rollup keys are upserted
+     * statement, so the rows never travel back to the scorer. Also derives the per-minute health
+     * counters, crash signatures and per-app event-time progress that alert scoring reads. Session and rollup keys are upserted
      * in sorted order, so concurrent scorers cannot deadlock.
      */
     static final String MOVE = "WITH claimed AS ("
@@ -66,24 +71,72 @@ public class EventWriter {
             + "   CASE WHEN jsonb_typeof(payload->'confidence') = 'number' THEN (payload->>'confidence')::float8 END,"
             + "   occurred_at, received_at"
             + "  FROM inserted WHERE type = 'agent_report' ON CONFLICT (report_id) DO NOTHING),"
+            + " prior AS (SELECT project_id, session_id, crashed FROM sessions WHERE (project_id, session_id) IN"
+            + "  (SELECT DISTINCT project_id, session_id FROM inserted WHERE session_id IS NOT NULL)),"
             + " ses AS (INSERT INTO sessions AS s (project_id, session_id, app_id, platform, app_version, first_seen,"
-            + "   last_seen, events, crashed, started_at, ended_at, tool_uses, failed_tool_results)"
+            + "   last_seen, events, crashed, started_at, ended_at, tool_uses, failed_tool_results, os_version)"
             + "  SELECT project_id, session_id, max(app_id), max(platform), max(app_version), min(occurred_at),"
             + "   max(occurred_at), count(*),"
-            + "   coalesce(bool_or(type = 'crash' AND NOT (jsonb_typeof(payload->'fatal') = 'boolean'"
-            + "     AND NOT (payload->>'fatal')::boolean)), false),"
+            + "   coalesce(bool_or(" + FATAL_CRASH + "), false),"
             + "   min(occurred_at) FILTER (WHERE type = 'session_start'), max(occurred_at) FILTER (WHERE type = 'session_end'),"
             + "   count(*) FILTER (WHERE type = 'tool_use'),"
             + "   count(*) FILTER (WHERE type = 'tool_result' AND (payload->'is_error' = 'true'::jsonb"
             + "     OR payload->'success' = 'false'::jsonb"
-            + "     OR (payload ? 'error' AND payload->'error' NOT IN ('null'::jsonb, 'false'::jsonb))))"
+            + "     OR (payload ? 'error' AND payload->'error' NOT IN ('null'::jsonb, 'false'::jsonb)))),"
+            + "   max(" + OS_VERSION + ")"
             + "  FROM inserted WHERE session_id IS NOT NULL GROUP BY project_id, session_id ORDER BY project_id, session_id"
             + "  ON CONFLICT (project_id, session_id) DO UPDATE SET"
             + "   first_seen = LEAST(s.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(s.last_seen, EXCLUDED.last_seen),"
             + "   app_version = coalesce(EXCLUDED.app_version, s.app_version), events = s.events + EXCLUDED.events,"
             + "   crashed = s.crashed OR EXCLUDED.crashed, started_at = LEAST(s.started_at, EXCLUDED.started_at),"
             + "   ended_at = GREATEST(s.ended_at, EXCLUDED.ended_at), tool_uses = s.tool_uses + EXCLUDED.tool_uses,"
-            + "   failed_tool_results = s.failed_tool_results + EXCLUDED.failed_tool_results),"
+            + "   failed_tool_results = s.failed_tool_results + EXCLUDED.failed_tool_results,"
+            + "   os_version = coalesce(s.os_version, EXCLUDED.os_version)"
+            + "  RETURNING s.project_id, s.session_id, s.app_id, s.platform, s.os_version, s.app_version, s.first_seen,"
+            + "   s.crashed, (s.xmax = 0) AS created),"
+            + " crash_at AS (SELECT project_id, session_id, min(occurred_at) AS at FROM inserted WHERE " + FATAL_CRASH
+            + "  AND session_id IS NOT NULL GROUP BY 1, 2),"
+            // Health counters per minute: new sessions, sessions that turned crashed in this batch
+            // (prior is the snapshot before this statement), and the events the patterns count.
+            + " hm AS (INSERT INTO health_minutes AS h (project_id, app_id, minute, metric, platform, os_version,"
+            + "   app_version, dim_key, count, sum_value)"
+            + "  SELECT project_id, app_id, minute, metric, platform, os_version, app_version, dim_key, sum(n), sum(v) FROM ("
+            + "   SELECT project_id, app_id, date_trunc('minute', first_seen) AS minute, 'session' AS metric,"
+            + "    coalesce(platform, '') AS platform, coalesce(os_version, '') AS os_version,"
+            + "    coalesce(app_version, '') AS app_version, '' AS dim_key, 1 AS n, 0::float8 AS v FROM ses WHERE created"
+            + "   UNION ALL SELECT r.project_id, r.app_id, date_trunc('minute', c.at), 'crashed_session',"
+            + "    coalesce(r.platform, ''), coalesce(r.os_version, ''), coalesce(r.app_version, ''), '', 1, 0"
+            + "    FROM ses r JOIN crash_at c ON c.project_id = r.project_id AND c.session_id = r.session_id"
+            + "    LEFT JOIN prior p ON p.project_id = r.project_id AND p.session_id = r.session_id"
+            + "    WHERE r.crashed AND NOT coalesce(p.crashed, false)"
+            + "   UNION ALL SELECT project_id, app_id, date_trunc('minute', occurred_at),"
+            + "    CASE type WHEN 'page_hit' THEN 'screen_view' ELSE type END,"
+            + "    coalesce(platform, ''), coalesce(" + OS_VERSION + ", ''), coalesce(app_version, ''),"
+            + "    left(coalesce(CASE type WHEN 'network_error' THEN payload->>'endpoint' WHEN 'error' THEN payload->>'name'"
+            + "     ELSE payload->>'screen' END, ''), 256), 1,"
+            + "    CASE WHEN type = 'network_error' AND jsonb_typeof(payload->'latency_ms') = 'number'"
+            + "     THEN (payload->>'latency_ms')::float8 ELSE 0 END"
+            + "    FROM inserted WHERE type IN ('anr', 'network_error', 'slow_render', 'page_hit', 'error')"
+            + "     OR (type = 'friction' AND coalesce(payload->>'signal', 'rage_tap') = 'rage_tap')"
+            + "  ) AS m GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
+            + "  ON CONFLICT (project_id, app_id, minute, metric, platform, os_version, app_version, dim_key) DO UPDATE"
+            + "   SET count = h.count + EXCLUDED.count, sum_value = h.sum_value + EXCLUDED.sum_value),"
+            + " sigs AS (INSERT INTO crash_signatures AS c (project_id, app_id, signature, exception, top_frame, first_seen,"
+            + "   first_version, last_seen, occurrences)"
+            + "  SELECT project_id, app_id, left(exc || ' | ' || frame, 600), exc, frame, min(occurred_at),"
+            + "   (array_agg(app_version ORDER BY occurred_at))[1], max(occurred_at), count(*) FROM ("
+            + "   SELECT project_id, app_id, occurred_at, app_version, left(coalesce(payload->>'exception', 'unknown'), 256) AS exc,"
+            + "    left(btrim(split_part(btrim(coalesce(payload->>'stack_trace', '')), E'\\n', 1)), 300) AS frame"
+            + "    FROM inserted WHERE type = 'crash') AS x"
+            + "  GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3"
+            + "  ON CONFLICT (project_id, app_id, signature) DO UPDATE SET occurrences = c.occurrences + EXCLUDED.occurrences,"
+            + "   first_seen = LEAST(c.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(c.last_seen, EXCLUDED.last_seen)),"
+            // Event-time progress: future timestamps cannot push the watermark past arrival.
+            + " prog AS (INSERT INTO scoring_state AS g (project_id, app_id, first_seen, watermark)"
+            + "  SELECT project_id, app_id, min(occurred_at), max(LEAST(occurred_at, received_at)) FROM inserted"
+            + "  GROUP BY 1, 2 ORDER BY 1, 2"
+            + "  ON CONFLICT (project_id, app_id) DO UPDATE SET first_seen = LEAST(g.first_seen, EXCLUDED.first_seen),"
+            + "   watermark = GREATEST(g.watermark, EXCLUDED.watermark)),"
             + " roll AS (INSERT INTO daily_rollups AS r (project_id, app_id, name, day, count, sum_value)"
             + "  SELECT project_id, app_id, payload->>'name', (occurred_at AT TIME ZONE 'UTC')::date, count(*),"
             + "   coalesce(sum(CASE WHEN jsonb_typeof(payload->'value') = 'number' THEN (payload->>'value')::float8 END), 0)"

@@ -43,7 +43,10 @@ public final class ScorerHarness {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--sluice.db.host=127.0.0.1",
                 "--sluice.db.port=" + pg.port(), "--sluice.scorer.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--sluice.scorer.topic=" + topic, "--sluice.scorer.group-id=" + group,
-                "--sluice.scorer.dead-letter-topic=" + topic + ".dlq", "--sluice.scorer.max-poll-records=7"));
+                "--sluice.scorer.dead-letter-topic=" + topic + ".dlq"));
+        if (List.of(extra).stream().noneMatch(a -> a.startsWith("--sluice.scorer.max-poll-records="))) {
+            args.add("--sluice.scorer.max-poll-records=7");
+        }
         args.addAll(List.of(extra));
         return ScorerApplication.builder().registerShutdownHook(false)
                 .initializers((GenericApplicationContext ctx) -> {
