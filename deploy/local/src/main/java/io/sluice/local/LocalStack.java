@@ -43,6 +43,7 @@ public final class LocalStack implements AutoCloseable {
     public static final String DEMO_PROJECT = "demo";
     public static final String EVENTS_TOPIC = "sluice.events";
     public static final String DEAD_LETTER_TOPIC = "sluice.events.dlq";
+    public static final String ALERTS_TOPIC = "sluice.alerts";
 
     private final PostgresServer postgres;
     private final KraftBroker kafka;
@@ -67,6 +68,7 @@ public final class LocalStack implements AutoCloseable {
         KraftBroker kafka = KraftBroker.start(data.resolve("kafka"), o.kafkaPort(), o.kafkaControllerPort());
         kafka.createTopic(EVENTS_TOPIC, o.partitions());
         kafka.createTopic(DEAD_LETTER_TOPIC, 1);
+        kafka.createTopic(ALERTS_TOPIC, 1);
         DevData.migrate(postgres);
         boolean generated = o.devApiKey() == null;
         String key = generated ? ApiKeys.generate() : o.devApiKey();

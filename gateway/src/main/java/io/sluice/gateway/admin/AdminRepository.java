@@ -1,5 +1,6 @@
 package io.sluice.gateway.admin;
 
+import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import io.sluice.gateway.admin.AdminRequests.KeyFields;
 import io.sluice.gateway.admin.AdminRequests.ProjectFields;
@@ -23,6 +24,8 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Projects and keys in PostgreSQL. Changes to either fire the {@code sluice_keys} notification
@@ -31,8 +34,11 @@ import reactor.core.publisher.Mono;
 @Repository
 public class AdminRepository {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private static final String PROJECT_COLUMNS =
-            "id, name, plan, monthly_event_quota, allowed_app_ids, default_app_id, events_dialect, created_at, updated_at";
+            "id, name, plan, monthly_event_quota, allowed_app_ids, default_app_id, events_dialect, scoring, created_at, "
+            + "updated_at";
     private static final String PROJECT_COLUMNS_QUALIFIED =
             "p." + String.join(", p.", PROJECT_COLUMNS.split(", "));
     private static final String KEY_COLUMNS =
@@ -76,7 +82,7 @@ public class AdminRepository {
                     ProjectView p = project(row);
                     Long events = row.get("events", Long.class);
                     return new ProjectView(p.id(), p.name(), p.plan(), p.monthlyEventQuota(), p.allowedAppIds(),
-                            p.defaultAppId(), p.eventsDialect(), p.createdAt(), p.updatedAt(), new UsageView(month.toString().substring(0, 7),
+                            p.defaultAppId(), p.eventsDialect(), p.scoring(), p.createdAt(), p.updatedAt(), new UsageView(month.toString().substring(0, 7),
                                     events == null ? 0 : events));
                 })
                 .one()
@@ -110,6 +116,10 @@ public class AdminRepository {
         if (f.eventsDialect().present()) {
             set.append(", events_dialect = $").append(values.size() + 2);
             values.add(f.eventsDialect().value() == null ? String.class : f.eventsDialect().value());
+        }
+        if (f.scoring().present()) {
+            set.append(", scoring = $").append(values.size() + 2);
+            values.add(Json.of(f.scoring().value().toString()));
         }
         GenericExecuteSpec spec = db.sql("UPDATE projects SET " + set + " WHERE id = $1 RETURNING " + PROJECT_COLUMNS)
                 .bind(0, id);
@@ -187,7 +197,11 @@ public class AdminRepository {
         return new ProjectView(row.get("id", String.class), row.get("name", String.class), row.get("plan", String.class),
                 row.get("monthly_event_quota", Long.class), apps == null ? null : Arrays.asList(apps),
                 row.get("default_app_id", String.class), row.get("events_dialect", String.class),
-                instant(row, "created_at"), instant(row, "updated_at"), null);
+                scoring(row.get("scoring", Json.class)), instant(row, "created_at"), instant(row, "updated_at"), null);
+    }
+
+    private static JsonNode scoring(Json json) {
+        return json == null ? null : JSON.readTree(json.asString());
     }
 
     private static KeyView key(Readable row) {

@@ -23,8 +23,15 @@ final class AdminRequests {
     }
 
     record ProjectFields(String id, Change<String> name, Change<String> plan, Change<Long> quota,
-            Change<List<String>> allowedAppIds, Change<String> defaultAppId, Change<String> eventsDialect) {
+            Change<List<String>> allowedAppIds, Change<String> defaultAppId, Change<String> eventsDialect,
+            Change<JsonNode> scoring) {
     }
+
+    /** Scoring patterns and the thresholds a project may override (docs/scoring.md). */
+    static final Set<String> PATTERNS = Set.of("crash_rate_spike", "anr_spike", "network_error_spike",
+            "slow_render_regression", "friction_spike", "error_burst", "new_crash_signature");
+    static final Set<String> THRESHOLDS = Set.of("min_ratio", "critical_ratio", "min_z", "min_events", "min_denominator",
+            "min_baseline_denominator", "recover_ratio", "significance");
 
     static final Set<String> EVENTS_DIALECTS = Set.of("canaryhub", "trenchcoat");
 
@@ -91,8 +98,44 @@ final class AdminRequests {
                         "null (detect per request), \"canaryhub\" or \"trenchcoat\"", "invalid_value"));
             }
         }
+        Change<JsonNode> scoring = Change.absent();
+        if (body.has("scoring")) {
+            JsonNode sc = body.get("scoring");
+            scoring = new Change<>(true, scoring(sc, problems));
+        }
         fail(problems);
-        return new ProjectFields(id, name, plan, quota, apps, defaultApp, dialect);
+        return new ProjectFields(id, name, plan, quota, apps, defaultApp, dialect, scoring);
+    }
+
+    /** {"pattern": {"threshold": number ≥ 0}}; null means no overrides. */
+    private static JsonNode scoring(JsonNode sc, List<FieldProblem> problems) {
+        if (sc.isNull()) {
+            return tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        }
+        if (!sc.isObject()) {
+            problems.add(new FieldProblem("scoring", "an object of patterns, e.g. {\"crash_rate_spike\": {\"min_ratio\": 3}}",
+                    "invalid_value"));
+            return null;
+        }
+        for (var pattern : sc.properties()) {
+            String at = "scoring." + pattern.getKey();
+            if (!PATTERNS.contains(pattern.getKey())) {
+                problems.add(new FieldProblem(at, "unknown pattern; one of " + String.join(", ", PATTERNS.stream().sorted().toList()),
+                        "invalid_value"));
+            } else if (!pattern.getValue().isObject()) {
+                problems.add(new FieldProblem(at, "must be an object of thresholds", "invalid_value"));
+            } else {
+                for (var t : pattern.getValue().properties()) {
+                    if (!THRESHOLDS.contains(t.getKey())) {
+                        problems.add(new FieldProblem(at + "." + t.getKey(), "unknown threshold; one of "
+                                + String.join(", ", THRESHOLDS.stream().sorted().toList()), "invalid_value"));
+                    } else if (!t.getValue().isNumber() || t.getValue().doubleValue() < 0) {
+                        problems.add(new FieldProblem(at + "." + t.getKey(), "must be a number >= 0", "invalid_value"));
+                    }
+                }
+            }
+        }
+        return sc;
     }
 
     static KeyFields key(JsonNode body, boolean create) {

@@ -19,6 +19,8 @@ public final class AdminViews {
             @JsonProperty("allowed_app_ids") List<String> allowedAppIds,
             @JsonProperty("default_app_id") String defaultAppId,
             @JsonProperty("events_dialect") String eventsDialect,
+            /** Threshold overrides per scoring pattern (docs/scoring.md). */
+            tools.jackson.databind.JsonNode scoring,
             @JsonProperty("created_at") Instant createdAt,
             @JsonProperty("updated_at") Instant updatedAt,
             @JsonInclude(JsonInclude.Include.NON_NULL) UsageView usage) {

@@ -89,6 +89,13 @@ class AdminApiIT {
                 .jsonPath("$.details[*].field").value(f -> assertThat(f.toString()).contains("events_dialect", "default_app_id"));
         admin(a, "PATCH", "/admin/v1/projects/acme", "{\"events_dialect\":null}").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.events_dialect").doesNotExist();
+        admin(a, "PATCH", "/admin/v1/projects/acme", "{\"scoring\":{\"crash_rate_spike\":{\"min_ratio\":3}}}")
+                .exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.scoring.crash_rate_spike.min_ratio").isEqualTo(3);
+        admin(a, "PATCH", "/admin/v1/projects/acme", "{\"scoring\":{\"crash_spike\":{},\"anr_spike\":{\"min_ratio\":-1}}}")
+                .exchange().expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.details[*].field").value(f -> assertThat(f.toString())
+                        .contains("scoring.crash_spike", "scoring.anr_spike.min_ratio"));
         admin(a, "GET", "/admin/v1/projects", null).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.projects[?(@.id == 'acme')].name").isEqualTo("Acme");
         admin(a, "GET", "/admin/v1/projects/nope", null).exchange().expectStatus().isNotFound();
