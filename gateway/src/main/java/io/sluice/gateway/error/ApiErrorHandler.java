@@ -48,12 +48,15 @@ public class ApiErrorHandler implements WebExceptionHandler {
             return Mono.error(ex);
         }
         String requestId = RequestIds.of(exchange);
+        // request_id also travels as a key-value pair: a field of its own in structured (JSON) logs.
         if (api.status().is5xxServerError()) {
-            log.warn("request_id={} {} {} -> {} {}: {}", requestId, exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath(), api.status().value(), api.reason(), api.getMessage(),
-                    api == ex ? null : ex);
-        } else {
-            log.debug("request_id={} -> {} {}: {}", requestId, api.status().value(), api.reason(), api.getMessage());
+            log.atWarn().addKeyValue("request_id", requestId)
+                    .setCause(api == ex ? null : ex)
+                    .log("request_id={} {} {} -> {} {}: {}", requestId, exchange.getRequest().getMethod(),
+                            exchange.getRequest().getPath(), api.status().value(), api.reason(), api.getMessage());
+        } else if (log.isDebugEnabled()) {
+            log.atDebug().addKeyValue("request_id", requestId)
+                    .log("request_id={} -> {} {}: {}", requestId, api.status().value(), api.reason(), api.getMessage());
         }
         meters.counter("sluice_http_errors", "status", Integer.toString(api.status().value()),
                 "reason", api.reason()).increment();
