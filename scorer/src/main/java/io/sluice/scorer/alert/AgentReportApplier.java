@@ -2,7 +2,6 @@ package io.sluice.scorer.alert;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.common.alert.AlertChange;
-import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -106,9 +105,5 @@ public class AgentReportApplier {
         if (value != null) {
             node.put(name, value);
         }
-    }
-
-    static List<String> ids(String[] values) {
-        return values == null ? List.of() : List.of(values);
     }
 }

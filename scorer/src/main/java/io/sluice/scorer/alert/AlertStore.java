@@ -66,7 +66,7 @@ public class AlertStore {
                     .bind(7, severity(f, s)).bind(8, AlertText.title(f)).bind(9, AlertText.description(f))
                     .bind(10, AlertText.recommendedAction(appId, f)).bind(11, score(f, s))
                     .bind(12, signals).bind(13, Json.of(evidence(f).toString()))
-                    .bind(14, utc(f.pattern() == Pattern.NEW_CRASH_SIGNATURE ? f.windowEnd() : f.windowEnd()));
+                    .bind(14, utc(f.windowEnd()));
             return spec.map(this::alert).one().flatMap(a -> append(projectId, AlertChange.OPENED, a, null));
         });
     }

@@ -15,7 +15,6 @@ import io.sluice.gateway.ratelimit.KeyRateLimiter;
 import io.sluice.gateway.web.RequestIds;
 import java.time.Instant;
 import java.util.List;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
