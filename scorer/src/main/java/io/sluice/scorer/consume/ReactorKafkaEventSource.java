@@ -39,7 +39,12 @@ public class ReactorKafkaEventSource implements EventSource {
                 .subscription(List.of(props.topic()))
                 // Commits happen only when the pipeline asks, after the rows are durable.
                 .commitBatchSize(0)
-                .commitInterval(java.time.Duration.ZERO);
+                .commitInterval(java.time.Duration.ZERO)
+                // On revocation reactor-kafka waits for every received record to be acknowledged;
+                // the pipeline takes the next batch only after a commit, which the rebalance itself
+                // holds up: cap the wait (60 s by default) and let the next owner re-read the rest,
+                // which idempotent writes make harmless (ScorerReplicasIT).
+                .maxDelayRebalance(java.time.Duration.ofSeconds(2));
         // Kafka's own consumer metrics (lag per partition and max lag) go to Micrometer.
         this.receiver = KafkaReceiver.create(new ConsumerFactory() {
             @Override

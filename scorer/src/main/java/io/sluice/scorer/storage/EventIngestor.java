@@ -46,6 +46,7 @@ public class EventIngestor implements SmartLifecycle {
     private final Counter duplicates;
     private final Counter poison;
     private final Counter writeRetries;
+    private final Counter commitFailures;
     private final Timer batchTimer;
 
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -63,6 +64,7 @@ public class EventIngestor implements SmartLifecycle {
         this.duplicates = meters.counter("sluice_scorer_events_duplicate");
         this.poison = meters.counter("sluice_scorer_records_poison");
         this.writeRetries = meters.counter("sluice_scorer_write_retries");
+        this.commitFailures = meters.counter("sluice_scorer_commit_failures");
         this.batchTimer = Timer.builder("sluice_scorer_batch").description("Decode, store and commit one poll batch")
                 .publishPercentileHistogram().register(meters);
     }
@@ -93,7 +95,14 @@ public class EventIngestor implements SmartLifecycle {
                 .flatMap(inserted -> {
                     stored.increment(inserted);
                     duplicates.increment(events.size() - inserted);
-                    return batch.commit();
+                    // A commit can fail when a rebalance moved the partitions away meanwhile: the rows
+                    // are durable, the next owner re-reads the records and stores nothing twice.
+                    return batch.commit().onErrorResume(e -> {
+                        commitFailures.increment();
+                        log.warn("offset commit failed ({}); the partitions' next owner re-reads these {} records",
+                                e.toString(), batch.records().size());
+                        return Mono.empty();
+                    });
                 })
                 .doFinally(s -> {
                     sample.stop(batchTimer);
