@@ -76,6 +76,25 @@ public class AdminController {
                 .doOnNext(k -> log.info("key {} ({}) created for project {}", k.id(), k.prefix(), k.projectId()));
     }
 
+    /** {@code {"project_id", "from", "to", "days": {"2026-11-23": {"email": 12, ...}}}}: names and counts only. */
+    @GetMapping("/projects/{id}/pii-audit")
+    public Mono<java.util.Map<String, Object>> piiAudit(@PathVariable String id,
+            @org.springframework.web.bind.annotation.RequestParam(required = false) String from,
+            @org.springframework.web.bind.annotation.RequestParam(required = false) String to) {
+        java.time.LocalDate last = to == null ? java.time.LocalDate.now(java.time.ZoneOffset.UTC) : day("to", to);
+        java.time.LocalDate first = from == null ? last.minusDays(30) : day("from", from);
+        return repository.project(id).then(repository.piiAudit(id, first, last))
+                .map(days -> java.util.Map.of("project_id", id, "from", first.toString(), "to", last.toString(), "days", days));
+    }
+
+    private static java.time.LocalDate day(String name, String value) {
+        try {
+            return java.time.LocalDate.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw io.sluice.gateway.error.ApiException.badRequest("invalid_" + name, name + " must be YYYY-MM-DD.");
+        }
+    }
+
     @GetMapping("/projects/{id}/keys")
     public Mono<KeyList> keys(@PathVariable String id) {
         return repository.keys(id).collectList().map(KeyList::new);

@@ -37,7 +37,7 @@ public class AdminRepository {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final String PROJECT_COLUMNS =
-            "id, name, plan, monthly_event_quota, allowed_app_ids, default_app_id, events_dialect, scoring, created_at, "
+            "id, name, plan, monthly_event_quota, allowed_app_ids, default_app_id, events_dialect, scoring, privacy, created_at, "
             + "updated_at";
     private static final String PROJECT_COLUMNS_QUALIFIED =
             "p." + String.join(", p.", PROJECT_COLUMNS.split(", "));
@@ -82,7 +82,7 @@ public class AdminRepository {
                     ProjectView p = project(row);
                     Long events = row.get("events", Long.class);
                     return new ProjectView(p.id(), p.name(), p.plan(), p.monthlyEventQuota(), p.allowedAppIds(),
-                            p.defaultAppId(), p.eventsDialect(), p.scoring(), p.createdAt(), p.updatedAt(), new UsageView(month.toString().substring(0, 7),
+                            p.defaultAppId(), p.eventsDialect(), p.scoring(), p.privacy(), p.createdAt(), p.updatedAt(), new UsageView(month.toString().substring(0, 7),
                                     events == null ? 0 : events));
                 })
                 .one()
@@ -117,6 +117,10 @@ public class AdminRepository {
             set.append(", events_dialect = $").append(values.size() + 2);
             values.add(f.eventsDialect().value() == null ? String.class : f.eventsDialect().value());
         }
+        if (f.privacy().present()) {
+            set.append(", privacy = $").append(values.size() + 2);
+            values.add(Json.of(f.privacy().value().toString()));
+        }
         if (f.scoring().present()) {
             set.append(", scoring = $").append(values.size() + 2);
             values.add(Json.of(f.scoring().value().toString()));
@@ -125,6 +129,18 @@ public class AdminRepository {
                 .bind(0, id);
         spec = bindFrom(spec, 1, values);
         return spec.map(row -> project(row)).one().switchIfEmpty(Mono.error(notFound("project", id)));
+    }
+
+    /** Personal-data fields seen per UTC day: {@code {day: {field: events}}}, days ascending. */
+    public Mono<java.util.Map<String, java.util.Map<String, Long>>> piiAudit(String projectId, LocalDate from, LocalDate to) {
+        return db.sql("SELECT day, field, events FROM pii_audit WHERE project_id = $1 AND day BETWEEN $2 AND $3 "
+                        + "ORDER BY day, field")
+                .bind(0, projectId).bind(1, from).bind(2, to)
+                .map(row -> new Object[] {row.get("day", LocalDate.class).toString(), row.get("field", String.class),
+                    row.get("events", Long.class)})
+                .all()
+                .collect(java.util.LinkedHashMap::new, (m, r) -> m.computeIfAbsent((String) r[0],
+                        d -> new java.util.TreeMap<>()).put((String) r[1], (Long) r[2]));
     }
 
     public Mono<KeyView> createKey(String keyId, String projectId, KeyFields f, String hash, String prefix) {
@@ -197,7 +213,7 @@ public class AdminRepository {
         return new ProjectView(row.get("id", String.class), row.get("name", String.class), row.get("plan", String.class),
                 row.get("monthly_event_quota", Long.class), apps == null ? null : Arrays.asList(apps),
                 row.get("default_app_id", String.class), row.get("events_dialect", String.class),
-                scoring(row.get("scoring", Json.class)), instant(row, "created_at"), instant(row, "updated_at"), null);
+                scoring(row.get("scoring", Json.class)), scoring(row.get("privacy", Json.class)), instant(row, "created_at"), instant(row, "updated_at"), null);
     }
 
     private static JsonNode scoring(Json json) {

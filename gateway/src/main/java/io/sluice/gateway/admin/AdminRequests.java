@@ -24,7 +24,7 @@ final class AdminRequests {
 
     record ProjectFields(String id, Change<String> name, Change<String> plan, Change<Long> quota,
             Change<List<String>> allowedAppIds, Change<String> defaultAppId, Change<String> eventsDialect,
-            Change<JsonNode> scoring) {
+            Change<JsonNode> scoring, Change<JsonNode> privacy) {
     }
 
     /** Scoring patterns and the thresholds a project may override (docs/scoring.md). */
@@ -103,8 +103,19 @@ final class AdminRequests {
             JsonNode sc = body.get("scoring");
             scoring = new Change<>(true, scoring(sc, problems));
         }
+        Change<JsonNode> privacy = Change.absent();
+        if (body.has("privacy")) {
+            JsonNode pv = body.get("privacy");
+            if (pv.isNull()) {
+                privacy = new Change<>(true, tools.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+            } else {
+                io.sluice.gateway.privacy.PrivacyPolicy.problems(pv)
+                        .forEach(m -> problems.add(new FieldProblem(m.split(":")[0].split(" ")[0], m, "invalid_value")));
+                privacy = new Change<>(true, pv);
+            }
+        }
         fail(problems);
-        return new ProjectFields(id, name, plan, quota, apps, defaultApp, dialect, scoring);
+        return new ProjectFields(id, name, plan, quota, apps, defaultApp, dialect, scoring, privacy);
     }
 
     /** {"pattern": {"threshold": number ≥ 0}}; null means no overrides. */

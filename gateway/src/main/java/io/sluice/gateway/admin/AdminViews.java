@@ -21,6 +21,8 @@ public final class AdminViews {
             @JsonProperty("events_dialect") String eventsDialect,
             /** Threshold overrides per scoring pattern (docs/scoring.md). */
             tools.jackson.databind.JsonNode scoring,
+            /** Privacy policy (fields and their actions, consent flag); the salt is never shown. */
+            tools.jackson.databind.JsonNode privacy,
             @JsonProperty("created_at") Instant createdAt,
             @JsonProperty("updated_at") Instant updatedAt,
             @JsonInclude(JsonInclude.Include.NON_NULL) UsageView usage) {

@@ -18,10 +18,12 @@ import java.util.Set;
  * @param monthlyQuota       the project's monthly event quota, or null for unlimited
  * @param defaultAppId       the project's app id for dialects that carry none
  * @param eventsDialect      the dialect the project pinned for {@code /api/v1/events}, or null
+ * @param privacy            the project's privacy policy
  */
 public record ApiKeyRecord(String keyId, String projectId, String keyHash, Set<String> scopes,
         Instant revokedAt, List<String> allowedAppIds, Integer rateLimitPerMinute, Integer rateLimitBurst,
-        Long monthlyQuota, String defaultAppId, String eventsDialect) {
+        Long monthlyQuota, String defaultAppId, String eventsDialect,
+        io.sluice.gateway.privacy.PrivacyPolicy privacy) {
 
     public boolean revoked() {
         return revokedAt != null;

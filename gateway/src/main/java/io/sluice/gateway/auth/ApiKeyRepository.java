@@ -15,7 +15,7 @@ public class ApiKeyRepository {
     private static final String FIND_BY_HASH = """
             SELECT k.id, k.project_id, k.key_hash, k.scopes, k.revoked_at, k.rate_limit_per_minute,
                    k.rate_limit_burst, p.allowed_app_ids, p.monthly_event_quota,
-                   p.default_app_id, p.events_dialect
+                   p.default_app_id, p.events_dialect, p.privacy, p.privacy_salt
             FROM api_keys k JOIN projects p ON p.id = k.project_id
             WHERE k.key_hash = $1""";
 
@@ -23,6 +23,13 @@ public class ApiKeyRepository {
 
     public ApiKeyRepository(DatabaseClient db) {
         this.db = db;
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    private static io.sluice.gateway.privacy.PrivacyPolicy privacy(io.r2dbc.postgresql.codec.Json json, String salt) {
+        return json == null ? io.sluice.gateway.privacy.PrivacyPolicy.DEFAULT
+                : io.sluice.gateway.privacy.PrivacyPolicy.parse(JSON.readTree(json.asString()), salt);
     }
 
     public Mono<ApiKeyRecord> findByHash(String keyHash) {
@@ -43,7 +50,9 @@ public class ApiKeyRepository {
                             row.get("rate_limit_burst", Integer.class),
                             row.get("monthly_event_quota", Long.class),
                             row.get("default_app_id", String.class),
-                            row.get("events_dialect", String.class));
+                            row.get("events_dialect", String.class),
+                            privacy(row.get("privacy", io.r2dbc.postgresql.codec.Json.class),
+                                    row.get("privacy_salt", String.class)));
                 })
                 .first();
     }

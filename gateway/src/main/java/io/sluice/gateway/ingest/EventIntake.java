@@ -7,6 +7,8 @@ import io.sluice.gateway.error.ApiException;
 import io.sluice.gateway.kafka.EventPublisher;
 import io.sluice.gateway.kafka.KafkaProperties;
 import io.sluice.gateway.kafka.PublishException;
+import io.sluice.gateway.privacy.PiiAudit;
+import io.sluice.gateway.privacy.PrivacyPolicy;
 import io.sluice.gateway.quota.PlanQuota;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -14,7 +16,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * The last step every dialect shares: reserve plan quota, write the canonical events to Kafka and
+ * The last step every dialect shares: apply the project's privacy policy, reserve plan quota,
+ * write the canonical events to Kafka and
  * complete only after Kafka acknowledged them. On failure the quota is given back and nothing is
  * counted as accepted.
  */
@@ -27,7 +30,11 @@ public class EventIntake {
     private final IngestMetrics metrics;
     private final PlanQuota quota;
 
-    public EventIntake(EventPublisher publisher, KafkaProperties kafka, IngestMetrics metrics, PlanQuota quota) {
+    private final PiiAudit audit;
+
+    public EventIntake(EventPublisher publisher, KafkaProperties kafka, IngestMetrics metrics, PlanQuota quota,
+            PiiAudit audit) {
+        this.audit = audit;
         this.publisher = publisher;
         this.kafka = kafka;
         this.metrics = metrics;
@@ -39,11 +46,16 @@ public class EventIntake {
         if (events.isEmpty()) {
             return Mono.empty();
         }
+        // The project's privacy policy runs here, before anything is serialized for Kafka.
+        PrivacyPolicy.Applied applied = principal.privacy().apply(events);
         return quota.reserve(principal, events.size())
-                .flatMap(r -> publisher.publish(KafkaRecords.of(events, kafka.granularity(), codec))
+                .flatMap(r -> publisher.publish(KafkaRecords.of(applied.events(), kafka.granularity(), codec))
                         .doOnError(e -> r.release())
                         .onErrorMap(PublishException.class, this::toApiException))
-                .then(Mono.fromRunnable(() -> metrics.accepted(dialect, events.size())));
+                .then(Mono.fromRunnable(() -> {
+                    metrics.accepted(dialect, events.size());
+                    audit.record(principal.projectId(), applied.present());
+                }));
     }
 
     private ApiException toApiException(PublishException e) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class KeyRateLimiterTest {
 
     private static ApiPrincipal key(String id, Integer perMinute, Integer burst) {
-        return new ApiPrincipal(id, "p", Set.of("write:events"), null, perMinute, burst, null, "default", null);
+        return new ApiPrincipal(id, "p", Set.of("write:events"), null, perMinute, burst, null, "default", null, io.sluice.gateway.privacy.PrivacyPolicy.DEFAULT);
     }
 
     @Test

@@ -1,0 +1,97 @@
+package io.sluice.gateway.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.common.event.CanonicalEvent;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class PrivacyPolicyTest {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final JsonNode USER = JSON.readTree("{\"id\":\"u1\",\"email\":\"jane@example.com\",\"phone\":\"+44 7700 900123\","
+            + "\"name\":\"Jane Doe\",\"age\":34,\"gender\":\"f\",\"plan\":\"pro\",\"custom\":{\"home_address\":\"1 High St\"}}");
+    static final JsonNode LOCATION = JSON.readTree("{\"city\":\"London\",\"ip_address\":\"82.45.123.10\","
+            + "\"latitude\":51.507351,\"longitude\":-0.127758,\"accuracy_metres\":5}");
+    static final JsonNode CUSTOM = JSON.readTree("{\"ssn\":\"078-05-1120\",\"favorite_color\":\"blue\"}");
+
+    static CanonicalEvent event(JsonNode user, JsonNode location, JsonNode custom, JsonNode tags) {
+        return new CanonicalEvent("evt_1", "req_1", "p", "app", "ios", "1.0", "s", "click", Instant.EPOCH, Instant.EPOCH,
+                "cc", user, null, location, JSON.createObjectNode(), tags, custom);
+    }
+
+    static PrivacyPolicy policy(String json) {
+        return PrivacyPolicy.parse(JSON.readTree(json), "salt-a");
+    }
+
+    @Test
+    void defaultKeepsEverythingAndReportsWhatWasPresent() {
+        CanonicalEvent e = event(USER, LOCATION, CUSTOM, null);
+        PrivacyPolicy.Applied a = PrivacyPolicy.DEFAULT.apply(List.of(e));
+        assertThat(a.events().get(0)).isSameAs(e);
+        assertThat(a.present().get(0)).containsExactly("age", "coordinates", "custom.home_address", "custom.ssn", "email",
+                "gender", "ip_address", "name", "phone");
+    }
+
+    @Test
+    void eachActionOnEachField() {
+        PrivacyPolicy p = policy("{\"fields\":{\"email\":\"hash\",\"phone\":\"drop\",\"name\":\"drop\",\"age\":\"keep\","
+                + "\"gender\":\"hash\",\"ip_address\":\"truncate\",\"coordinates\":\"truncate\",\"custom\":\"hash\"}}");
+        CanonicalEvent out = p.apply(List.of(event(USER, LOCATION, CUSTOM, null))).events().get(0);
+        assertThat(out.user().get("email").stringValue()).startsWith("sha256:").hasSize(71)
+                .isEqualTo(p.hash("jane@example.com"));
+        assertThat(out.user().has("phone")).isFalse();
+        assertThat(out.user().has("name")).isFalse();
+        assertThat(out.user().get("age").intValue()).isEqualTo(34);
+        assertThat(out.user().get("gender").stringValue()).startsWith("sha256:");
+        assertThat(out.user().get("plan").stringValue()).isEqualTo("pro");
+        assertThat(out.user().get("custom").get("home_address").stringValue()).startsWith("sha256:");
+        assertThat(out.location().get("ip_address").stringValue()).isEqualTo("82.45.123.0");
+        assertThat(out.location().get("latitude").doubleValue()).isEqualTo(51.51);
+        assertThat(out.location().get("longitude").doubleValue()).isEqualTo(-0.13);
+        assertThat(out.custom().get("ssn").stringValue()).startsWith("sha256:");
+        assertThat(out.custom().get("favorite_color").stringValue()).isEqualTo("blue");
+        // The input blocks are untouched (they may be shared by other events of the request).
+        assertThat(USER.get("email").stringValue()).isEqualTo("jane@example.com");
+        PrivacyPolicy drop = policy("{\"fields\":{\"ip_address\":\"drop\",\"coordinates\":\"drop\",\"custom\":\"drop\"}}");
+        CanonicalEvent dropped = drop.apply(List.of(event(USER, LOCATION, CUSTOM, null))).events().get(0);
+        assertThat(dropped.location().has("ip_address")).isFalse();
+        assertThat(dropped.location().has("latitude")).isFalse();
+        assertThat(dropped.location().has("accuracy_metres")).isFalse();
+        assertThat(dropped.location().get("city").stringValue()).isEqualTo("London");
+        assertThat(dropped.custom().has("ssn")).isFalse();
+    }
+
+    @Test
+    void hashesAreSaltedPerProjectAndIpv6TruncatesToA48() {
+        assertThat(policy("{\"fields\":{\"email\":\"hash\"}}").hash("x"))
+                .isNotEqualTo(PrivacyPolicy.parse(JSON.readTree("{\"fields\":{\"email\":\"hash\"}}"), "salt-b").hash("x"));
+        assertThat(PrivacyPolicy.truncateIp("2001:db8:85a3:8d3:1319:8a2e:370:7348")).isEqualTo("2001:db8:85a3:0:0:0:0:0");
+        assertThat(PrivacyPolicy.truncateIp("not an ip")).isEmpty();
+    }
+
+    @Test
+    void preciseCoordinatesNeedTheConsentFlagThePolicyNames() {
+        PrivacyPolicy p = policy("{\"consent_flag\":\"location_consent\"}");
+        CanonicalEvent without = p.apply(List.of(event(null, LOCATION, null, null))).events().get(0);
+        assertThat(without.location().has("latitude")).isFalse();
+        CanonicalEvent withCustom = p.apply(List.of(event(null, LOCATION, JSON.readTree("{\"location_consent\":true}"),
+                null))).events().get(0);
+        assertThat(withCustom.location().get("latitude").doubleValue()).isEqualTo(51.507351);
+        CanonicalEvent withTag = p.apply(List.of(event(null, LOCATION, null, JSON.readTree("{\"location_consent\":\"true\"}"))))
+                .events().get(0);
+        assertThat(withTag.location().get("longitude").doubleValue()).isEqualTo(-0.127758);
+    }
+
+    @Test
+    void invalidPoliciesAreNamed() {
+        assertThat(PrivacyPolicy.problems(JSON.readTree("{\"fields\":{\"email\":\"truncate\",\"shoe_size\":\"drop\","
+                + "\"coordinates\":\"hash\",\"phone\":\"encrypt\"},\"consent_flag\":\"\",\"other\":1}")))
+                .hasSize(6).anySatisfy(m -> assertThat(m).startsWith("privacy.fields.email"))
+                .anySatisfy(m -> assertThat(m).startsWith("privacy.fields.shoe_size"));
+        assertThat(PrivacyPolicy.problems(JSON.readTree("{\"fields\":{\"email\":\"hash\"},\"consent_flag\":\"c\"}"))).isEmpty();
+    }
+}
