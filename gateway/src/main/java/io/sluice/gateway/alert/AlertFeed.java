@@ -75,7 +75,11 @@ public class AlertFeed implements SmartLifecycle {
     @Override
     public void start() {
         Flux<Boolean> triggers = Flux.merge(wake.asFlux(), Flux.interval(props.poll(), Schedulers.parallel()).map(t -> true));
-        pump = ready().thenMany(triggers.onBackpressureLatest().concatMap(t -> drain().onErrorResume(e -> {
+        // Where the log stands is read until it succeeds (the database may be down at startup).
+        Mono<Long> start = ready().retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
+                .maxBackoff(Duration.ofSeconds(5))
+                .doBeforeRetry(s -> log.warn("alert feed cannot read the change log yet: {}", s.failure().toString())));
+        pump = start.thenMany(triggers.onBackpressureLatest().concatMap(t -> drain().onErrorResume(e -> {
                     log.warn("alert feed read failed, retrying: {}", e.toString());
                     return Mono.empty();
                 }), 1))
@@ -106,6 +110,8 @@ public class AlertFeed implements SmartLifecycle {
     private Mono<Void> drain() {
         return Mono.defer(() -> db.sql("SELECT * FROM alert_changes WHERE change_id > $1 ORDER BY change_id LIMIT 1000")
                         .bind(0, lastSeen.get()).map(AlertRows::change).all()
+                        // Fan-out to thousands of clients runs off the database driver's I/O thread.
+                        .publishOn(Schedulers.parallel())
                         .doOnNext(c -> {
                             lastSeen.set(c.changeId());
                             // One emitter (the serial pump): never contended. No subscriber is fine.

@@ -95,15 +95,27 @@ public class AlertStreamController {
             return feed.ready().flatMapMany(head -> {
                 long start = from < 0 ? head : from;
                 delivered.set(start);
+                AtomicInteger replayed = new AtomicInteger();
                 Flux<AlertChange> replay = from < 0 ? Flux.empty()
-                        : alerts.changes(project, start, head).take(props.maxReplay());
-                Flux<ServerSentEvent<Object>> events = Flux.concat(replay, buffer.asFlux())
+                        : alerts.changes(project, start, head).take(props.maxReplay()).doOnNext(c -> replayed.incrementAndGet());
+                // A replay cut at max-replay must not continue live (that would skip the rest): the
+                // stream ends with stream.reset and the client resumes from the last id it got.
+                Flux<AlertChange> then = Flux.defer(() -> replayed.get() >= props.maxReplay()
+                        ? Flux.error(new ReplayLimit()) : buffer.asFlux());
+                Flux<ServerSentEvent<Object>> events = Flux.concat(replay, then)
                         .takeUntilOther(evicted.asMono())
                         .filter(c -> c.changeId() > delivered.get())
                         .doOnNext(c -> delivered.set(c.changeId()))
                         .filter(c -> filters.appId() == null || filters.appId().equals(c.alert().appId()))
                         .filter(c -> filters.severity() == null || filters.severity().equals(c.alert().severity()))
                         .map(this::event)
+                        .onErrorResume(ReplayLimit.class, e -> Mono.just(ServerSentEvent.builder()
+                                .event("stream.reset")
+                                .data((Object) AlertRows.JSON.createObjectNode().put("reason", "replay_limit")
+                                        .put("last_event_id", delivered.get())
+                                        .put("message", "Replayed the limit of " + props.maxReplay()
+                                                + " events; reconnect with Last-Event-ID to continue."))
+                                .build()))
                         .concatWith(Mono.defer(() -> attached.get() ? Mono.empty() : Mono.just(ServerSentEvent.builder()
                                 .event("stream.evicted")
                                 .data((Object) AlertRows.JSON.createObjectNode().put("reason", "slow_client")
@@ -162,4 +174,11 @@ public class AlertStreamController {
         return alerts.lastChangeBefore(AlertQuery.time("since", value.trim(), clock));
     }
 
+
+    /** The replay reached {@code max-replay}. */
+    static final class ReplayLimit extends RuntimeException {
+        ReplayLimit() {
+            super("replay limit", null, false, false);
+        }
+    }
 }

@@ -109,18 +109,23 @@ public class AlertsRepository {
             spec = spec.bind(2, Json.of(resolution.toString()));
         }
         String kind = action.equals("acknowledge") ? AlertChange.UPDATED : AlertChange.RESOLVED;
-        Mono<Alert> work = spec.map(AlertRows::alert).one()
+        // Change-log lock before the alert row, the order every writer uses (no deadlock cycle).
+        Mono<Alert> work = lock().then(spec.map(AlertRows::alert).one()
                 .flatMap(a -> append(projectId, kind, a).thenReturn(a))
-                .switchIfEmpty(find(projectId, alertId));
+                .switchIfEmpty(find(projectId, alertId)));
         return tx.transactional(work);
+    }
+
+    private Mono<Void> lock() {
+        return db.sql("SELECT pg_advisory_xact_lock($1)").bind(0, CHANGE_LOCK).fetch().rowsUpdated().then();
     }
 
     private Mono<Long> append(String projectId, String kind, Alert alert) {
         ObjectNode body = AlertRows.JSON.createObjectNode();
         body.set("alert", AlertRows.JSON.valueToTree(alert));
         return db.sql("SELECT pg_advisory_xact_lock($1)").bind(0, CHANGE_LOCK).fetch().rowsUpdated()
-                .then(db.sql("INSERT INTO alert_changes (alert_id, project_id, app_id, kind, body) VALUES ($1, $2, $3, $4, $5) "
-                                + "RETURNING change_id")
+                .then(db.sql("INSERT INTO alert_changes (alert_id, project_id, app_id, kind, body, changed_at) "
+                                + "VALUES ($1, $2, $3, $4, $5, clock_timestamp()) RETURNING change_id")
                         .bind(0, alert.id()).bind(1, projectId).bind(2, alert.appId()).bind(3, kind)
                         .bind(4, Json.of(body.toString()))
                         .map(r -> r.get(0, Long.class)).one());

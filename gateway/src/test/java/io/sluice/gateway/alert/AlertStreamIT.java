@@ -108,6 +108,18 @@ class AlertStreamIT {
                 + disconnectedAt.minusMillis(1), key, null)) {
             assertThat(ids(client, 3)).containsExactlyElementsOf(missed);
         }
+        // A resume longer than max-replay stops at the limit with stream.reset; resuming from there continues.
+        try (GatewayHarness capped = GatewayHarness.start("--sluice.stream.max-replay=2");
+             SseClient client = SseClient.connect(capped.port(), "/v1/alerts/stream?app_id=resume", key, lastSeen)) {
+            assertThat(ids(client, 2)).containsExactlyElementsOf(missed.subList(0, 2));
+            Event reset = next(client);
+            assertThat(reset.event()).isEqualTo("stream.reset");
+            assertThat(JSON.readTree(reset.data()).get("last_event_id").longValue()).isEqualTo(missed.get(1));
+            try (SseClient again = SseClient.connect(capped.port(), "/v1/alerts/stream?app_id=resume", key,
+                    Long.toString(missed.get(1)))) {
+                assertThat(Long.parseLong(next(again).id())).isEqualTo(missed.get(2));
+            }
+        }
         try (SseClient bad = SseClient.connect(a.port(), "/v1/alerts/stream?since=yesterday", key, null)) {
             assertThat(bad.status()).isEqualTo(400);
         }

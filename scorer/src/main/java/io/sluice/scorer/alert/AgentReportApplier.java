@@ -51,7 +51,8 @@ public class AgentReportApplier {
 
     /** Applies up to 100 pending reports; emits how many. */
     public Mono<Integer> applyPending() {
-        Mono<Integer> work = db.sql("SELECT report_id, project_id, app_id, agent_id, status, summary, signal_ids, alert_ids, "
+        // Change-log lock first (see AlertStore.lockChangeLog), then the reports and alert rows.
+        Mono<Integer> work = store.lockChangeLog().then(db.sql("SELECT report_id, project_id, app_id, agent_id, status, summary, signal_ids, alert_ids, "
                         + "root_cause, fix_applied, next_action, confidence, occurred_at FROM agent_reports WHERE NOT applied "
                         + "ORDER BY received_at, occurred_at, report_id LIMIT 100 FOR UPDATE SKIP LOCKED")
                 .map(row -> {
@@ -77,7 +78,7 @@ public class AgentReportApplier {
                 .concatMap(p -> apply(p).then(db.sql("UPDATE agent_reports SET applied = true WHERE report_id = $1")
                         .bind(0, p.report().get("report_id").stringValue()).fetch().rowsUpdated()))
                 .count()
-                .map(Long::intValue);
+                .map(Long::intValue));
         return tx.transactional(work).defaultIfEmpty(0);
     }
 

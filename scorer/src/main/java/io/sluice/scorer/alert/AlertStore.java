@@ -79,10 +79,14 @@ public class AlertStore {
         String severity = severity(f, s);
         double score = score(f, s);
         boolean material = !severity.equals(e.severity()) || Math.abs(score - e.score()) >= 0.05;
+        // Score and severity stay at their last logged values until they move materially, so
+        // slow drift is compared with what clients were last told, not with last minute's value.
+        String shownSeverity = material ? severity : e.severity();
+        double shownScore = material ? score : e.score();
         return sample(projectId, appId, f).flatMap(signals -> db.sql("UPDATE alerts SET severity = $2, score = $3, "
                         + "title = $4, description = $5, recommended_action = $6, signal_ids = $7, evidence = $8, "
                         + "last_breach_at = $9, updated_at = now() WHERE alert_id = $1 AND status <> 'resolved' RETURNING *")
-                .bind(0, e.alertId()).bind(1, severity).bind(2, score).bind(3, AlertText.title(f))
+                .bind(0, e.alertId()).bind(1, shownSeverity).bind(2, shownScore).bind(3, AlertText.title(f))
                 .bind(4, AlertText.description(f)).bind(5, AlertText.recommendedAction(appId, f)).bind(6, signals)
                 .bind(7, Json.of(evidence(f).toString())).bind(8, utc(f.windowEnd()))
                 .map(this::alert).one()
@@ -134,6 +138,14 @@ public class AlertStore {
         return db.sql("SELECT * FROM alerts WHERE alert_id = $1").bind(0, alertId).map(this::alert).one();
     }
 
+    /**
+     * Takes the change-log lock for the rest of the transaction. Writers take it before touching
+     * any alert row, so two writers never wait on each other in opposite order.
+     */
+    public Mono<Void> lockChangeLog() {
+        return db.sql("SELECT pg_advisory_xact_lock($1)").bind(0, CHANGE_LOCK).fetch().rowsUpdated().then();
+    }
+
     private Mono<AlertChange> append(String projectId, String kind, Alert alert, JsonNode report) {
         ObjectNode body = json.createObjectNode();
         body.set("alert", json.valueToTree(alert));
@@ -141,8 +153,8 @@ public class AlertStore {
             body.set("report", report);
         }
         return db.sql("SELECT pg_advisory_xact_lock($1)").bind(0, CHANGE_LOCK).fetch().rowsUpdated()
-                .then(db.sql("INSERT INTO alert_changes (alert_id, project_id, app_id, kind, body) "
-                                + "VALUES ($1, $2, $3, $4, $5) RETURNING change_id, changed_at")
+                .then(db.sql("INSERT INTO alert_changes (alert_id, project_id, app_id, kind, body, changed_at) "
+                                + "VALUES ($1, $2, $3, $4, $5, clock_timestamp()) RETURNING change_id, changed_at")
                         .bind(0, alert.id()).bind(1, projectId).bind(2, alert.appId()).bind(3, kind)
                         .bind(4, Json.of(body.toString()))
                         .map(row -> new AlertChange(row.get("change_id", Long.class), kind, instant(row, "changed_at"),

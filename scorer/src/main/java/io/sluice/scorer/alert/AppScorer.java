@@ -69,6 +69,12 @@ public class AppScorer {
                         .flatMap(s -> {
                             Instant last = s[1].minus(props.lateness()).truncatedTo(ChronoUnit.MINUTES);
                             Instant next = (s[2] == null ? s[0].truncatedTo(ChronoUnit.MINUTES) : s[2]).plus(1, ChronoUnit.MINUTES);
+                            // Minutes older than any window still to be judged are skipped, not scored one by
+                            // one (an app whose first event claims 1970 would otherwise take days to catch up).
+                            Instant earliest = last.minus(props.window()).minus(props.baseline());
+                            if (next.isBefore(earliest)) {
+                                next = earliest;
+                            }
                             if (next.isAfter(last)) {
                                 return Mono.just(false);
                             }
@@ -96,7 +102,12 @@ public class AppScorer {
                 .flatMap(sig -> {
                     List<Action> actions = AlertDecider.decide(ctx, t.getT2(), t.getT1(), t.getT3(), sig.recent(),
                             sig.lastSeen(), sig.alertedBefore());
-                    return Flux.fromIterable(actions).concatMap(a -> apply(projectId, appId, a)).then();
+                    if (actions.isEmpty()) {
+                        return Mono.<Void>empty();
+                    }
+                    // Change-log lock first, alert rows after: every writer takes them in this order.
+                    return store.lockChangeLog()
+                            .thenMany(Flux.fromIterable(actions).concatMap(a -> apply(projectId, appId, a))).then();
                 }));
     }
 

@@ -118,6 +118,23 @@ class EventStorageIT {
                 + "AND project_id = ?", project)).isZero();
     }
 
+    @Test
+    void crashesWhoseExceptionAndFrameSpellTheSameSignatureDoNotWedgeTheBatch() throws Exception {
+        String project = "proj-" + Ids.request().substring(4).toLowerCase();
+        String topic = "it-sig-" + project;
+        Instant at = Instant.now().minusSeconds(600);
+        ScorerHarness.produce(infra.kafka(), topic, List.of(codec.encodeBatch(List.of(
+                event(project, "app", "s1", "crash", at, "cc", "{\"exception\":\"A | B\",\"stack_trace\":\"C\"}"),
+                event(project, "app", "s2", "crash", at, "cc", "{\"exception\":\"A\",\"stack_trace\":\"B | C\"}")))));
+        try (ConfigurableApplicationContext scorer = ScorerHarness.start(infra.postgres(), infra.kafka(), topic,
+                "group-sig-" + project, null)) {
+            awaitCommittedToEnd(topic, "group-sig-" + project);
+        }
+        assertThat(count(infra.postgres(), "SELECT count(*) FROM events WHERE project_id = ?", project)).isEqualTo(2);
+        assertThat(count(infra.postgres(), "SELECT sum(occurrences) FROM crash_signatures WHERE project_id = ?", project))
+                .isEqualTo(2);
+    }
+
     private static CanonicalEvent withId(CanonicalEvent e, String id) {
         return new CanonicalEvent(id, e.requestId(), e.projectId(), e.appId(), e.platform(), e.appVersion(), e.sessionId(),
                 e.type(), e.timestamp(), e.receivedAt(), e.dialect(), e.user(), e.device(), e.location(), e.payload(),
