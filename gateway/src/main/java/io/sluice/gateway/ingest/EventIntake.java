@@ -4,6 +4,7 @@ import io.sluice.common.event.CanonicalEvent;
 import io.sluice.common.event.EventCodec;
 import io.sluice.gateway.auth.ApiPrincipal;
 import io.sluice.gateway.error.ApiException;
+import io.sluice.gateway.enrich.Enrichment;
 import io.sluice.gateway.kafka.EventPublisher;
 import io.sluice.gateway.kafka.KafkaProperties;
 import io.sluice.gateway.kafka.PublishException;
@@ -16,7 +17,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * The last step every dialect shares: apply the project's privacy policy, reserve plan quota,
+ * The last step every dialect shares: enrich, apply the project's privacy policy, reserve plan quota,
  * write the canonical events to Kafka and
  * complete only after Kafka acknowledged them. On failure the quota is given back and nothing is
  * counted as accepted.
@@ -31,10 +32,12 @@ public class EventIntake {
     private final PlanQuota quota;
 
     private final PiiAudit audit;
+    private final Enrichment enrichment;
 
     public EventIntake(EventPublisher publisher, KafkaProperties kafka, IngestMetrics metrics, PlanQuota quota,
-            PiiAudit audit) {
+            PiiAudit audit, Enrichment enrichment) {
         this.audit = audit;
+        this.enrichment = enrichment;
         this.publisher = publisher;
         this.kafka = kafka;
         this.metrics = metrics;
@@ -46,16 +49,18 @@ public class EventIntake {
         if (events.isEmpty()) {
             return Mono.empty();
         }
-        // The project's privacy policy runs here, before anything is serialized for Kafka.
-        PrivacyPolicy.Applied applied = principal.privacy().apply(events);
-        return quota.reserve(principal, events.size())
-                .flatMap(r -> publisher.publish(KafkaRecords.of(applied.events(), kafka.granularity(), codec))
-                        .doOnError(e -> r.release())
-                        .onErrorMap(PublishException.class, this::toApiException))
-                .then(Mono.fromRunnable(() -> {
-                    metrics.accepted(dialect, events.size());
-                    audit.record(principal.projectId(), applied.present());
-                }));
+        // Enrichment, then the project's privacy policy, before anything is serialized for Kafka.
+        return enrichment.apply(events).flatMap(enriched -> {
+            PrivacyPolicy.Applied applied = principal.privacy().apply(enriched);
+            return quota.reserve(principal, events.size())
+                    .flatMap(r -> publisher.publish(KafkaRecords.of(applied.events(), kafka.granularity(), codec))
+                            .doOnError(e -> r.release())
+                            .onErrorMap(PublishException.class, this::toApiException))
+                    .then(Mono.fromRunnable(() -> {
+                        metrics.accepted(dialect, events.size());
+                        audit.record(principal.projectId(), applied.present());
+                    }));
+        });
     }
 
     private ApiException toApiException(PublishException e) {

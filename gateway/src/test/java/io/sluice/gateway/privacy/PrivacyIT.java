@@ -127,6 +127,20 @@ class PrivacyIT {
     }
 
     @Test
+    void deviceFieldsMissingFromTheRequestAreFilledFromTheUserAgent() {
+        String body = "{\"app_id\":\"web\",\"session_id\":\"ua-1\",\"device\":{\"user_agent\":\"Mozilla/5.0 "
+                + "(iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 "
+                + "Mobile/15E148 Safari/604.1\",\"os\":\"iOS\"},\"events\":[{\"type\":\"page_hit\",\"timestamp\":\""
+                + Instant.now() + "\",\"payload\":{\"screen\":\"Home\"}}]}";
+        send(a, body);
+        CanonicalEvent e = onTopic("ua-1", "ua-1");
+        assertThat(e.device().get("browser").stringValue()).isEqualTo("Mobile Safari");
+        assertThat(e.device().get("os_version").stringValue()).isEqualTo("17.1");
+        assertThat(e.device().get("type").stringValue()).isEqualTo("mobile");
+        assertThat(e.device().get("os").stringValue()).isEqualTo("iOS");
+    }
+
+    @Test
     void invalidPoliciesAreRejectedNamingTheField() {
         a.client().patch().uri("/admin/v1/projects/proj-privacy").header("Authorization", "Bearer " + ADMIN)
                 .contentType(MediaType.APPLICATION_JSON)
