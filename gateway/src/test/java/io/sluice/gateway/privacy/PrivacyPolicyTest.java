@@ -94,4 +94,43 @@ class PrivacyPolicyTest {
                 .anySatisfy(m -> assertThat(m).startsWith("privacy.fields.shoe_size"));
         assertThat(PrivacyPolicy.problems(JSON.readTree("{\"fields\":{\"email\":\"hash\"},\"consent_flag\":\"c\"}"))).isEmpty();
     }
+
+    /** Every allowed action on every field: the value is kept, hashed, truncated or gone. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "email,keep", "email,hash", "email,drop", "phone,keep", "phone,hash", "phone,drop",
+        "name,keep", "name,hash", "name,drop", "age,keep", "age,hash", "age,drop",
+        "gender,keep", "gender,hash", "gender,drop", "ip_address,keep", "ip_address,hash", "ip_address,truncate",
+        "ip_address,drop", "coordinates,keep", "coordinates,truncate", "coordinates,drop",
+        "custom,keep", "custom,hash", "custom,drop"})
+    void eachActionOnEachField(String field, String action) {
+        PrivacyPolicy p = policy("{\"fields\":{\"" + field + "\":\"" + action + "\"}}");
+        assertThat(PrivacyPolicy.problems(JSON.readTree("{\"fields\":{\"" + field + "\":\"" + action + "\"}}"))).isEmpty();
+        CanonicalEvent out = p.apply(List.of(event(USER, LOCATION, CUSTOM, null))).events().get(0);
+        JsonNode block = switch (field) {
+            case "ip_address", "coordinates" -> out.location();
+            case "custom" -> out.custom();
+            default -> out.user();
+        };
+        String key = switch (field) {
+            case "coordinates" -> "latitude";
+            case "custom" -> "ssn";
+            default -> field;
+        };
+        JsonNode original = switch (field) {
+            case "ip_address", "coordinates" -> LOCATION.get(key);
+            case "custom" -> CUSTOM.get(key);
+            default -> USER.get(key);
+        };
+        switch (action) {
+            case "keep" -> assertThat(block.get(key)).isEqualTo(original);
+            case "drop" -> assertThat(block.has(key)).isFalse();
+            case "hash" -> assertThat(block.get(key).stringValue())
+                    .isEqualTo(p.hash(original.isString() ? original.stringValue() : original.toString()));
+            default -> assertThat(block.get(key).toString()).isEqualTo(field.equals("ip_address") ? "\"82.45.123.0\"" : "51.51");
+        }
+        // Other fields are untouched by this field's action.
+        assertThat(out.user().get("plan").stringValue()).isEqualTo("pro");
+        assertThat(out.custom().get("favorite_color").stringValue()).isEqualTo("blue");
+    }
 }
