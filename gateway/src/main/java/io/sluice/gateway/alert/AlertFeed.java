@@ -1,17 +1,12 @@
 package io.sluice.gateway.alert;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.r2dbc.postgresql.api.PostgresqlConnection;
-import io.r2dbc.postgresql.api.PostgresqlResult;
-import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.sluice.common.alert.AlertChange;
+import io.sluice.gateway.storage.PostgresNotifications;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.r2dbc.autoconfigure.R2dbcProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -37,7 +32,7 @@ public class AlertFeed implements SmartLifecycle {
     static final String CHANNEL = "sluice_alert_changes";
 
     private final DatabaseClient db;
-    private final R2dbcProperties r2dbc;
+    private final PostgresNotifications notifications;
     private final StreamProperties props;
     private final Sinks.Many<AlertChange> sink = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<Boolean> wake = Sinks.many().unicast().onBackpressureBuffer();
@@ -45,9 +40,10 @@ public class AlertFeed implements SmartLifecycle {
     private volatile Disposable listener;
     private volatile Disposable pump;
 
-    public AlertFeed(DatabaseClient db, R2dbcProperties r2dbc, StreamProperties props, MeterRegistry meters) {
+    public AlertFeed(DatabaseClient db, PostgresNotifications notifications, StreamProperties props,
+            MeterRegistry meters) {
         this.db = db;
-        this.r2dbc = r2dbc;
+        this.notifications = notifications;
         this.props = props;
         meters.gauge("sluice_alert_feed_last_change_id", lastSeen);
     }
@@ -84,26 +80,8 @@ public class AlertFeed implements SmartLifecycle {
                     return Mono.empty();
                 }), 1))
                 .subscribe(v -> { }, e -> log.error("alert feed stopped", e));
-        ConnectionFactoryOptions.Builder options = ConnectionFactoryOptions.parse(r2dbc.getUrl()).mutate();
-        if (r2dbc.getUsername() != null) {
-            options.option(ConnectionFactoryOptions.USER, r2dbc.getUsername());
-        }
-        if (r2dbc.getPassword() != null) {
-            options.option(ConnectionFactoryOptions.PASSWORD, r2dbc.getPassword());
-        }
-        var factory = ConnectionFactories.get(options.build());
-        listener = Flux.usingWhen(Mono.from(factory.create()), this::listen, Connection::close)
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5))
-                        .doBeforeRetry(s -> log.warn("alert feed listener reconnecting: {}", s.failure().toString())))
+        listener = notifications.listen(CHANNEL, () -> wake.tryEmitNext(true))
                 .subscribe(n -> wake.tryEmitNext(true), e -> log.error("alert feed listener stopped", e));
-    }
-
-    private Flux<Boolean> listen(Connection connection) {
-        PostgresqlConnection pg = (PostgresqlConnection) connection;
-        return pg.createStatement("LISTEN " + CHANNEL).execute()
-                .flatMap(PostgresqlResult::getRowsUpdated)
-                .thenMany(Flux.concat(Mono.just(true), pg.getNotifications().map(n -> true)))
-                .concatWith(Mono.error(new IllegalStateException("notification connection closed")));
     }
 
     /** Reads and multicasts everything after the last change seen, in pages of 1000. */

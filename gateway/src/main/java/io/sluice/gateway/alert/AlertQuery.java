@@ -44,17 +44,7 @@ public record AlertQuery(String appId, String status, String severity, Instant f
             throw bad("severity", "severity must be critical or warning (or omitted for all), not '" + severity + "'.");
         }
         Instant since = from == null ? clock.instant().minus(Duration.ofHours(24)) : time("from", from, clock);
-        int n = 20;
-        if (limit != null) {
-            try {
-                n = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                n = -1;
-            }
-            if (n < 1 || n > MAX_LIMIT) {
-                throw bad("limit", "limit must be an integer from 1 to " + MAX_LIMIT + ", not '" + limit + "'.");
-            }
-        }
+        int n = limit(limit, 20, MAX_LIMIT);
         return new AlertQuery(appId, s, severity == null || severity.equals("all") ? null : severity, since, n,
                 cursor == null ? null : Cursor.decode(cursor));
     }
@@ -79,6 +69,22 @@ public record AlertQuery(String appId, String status, String severity, Instant f
             throw bad(parameter, parameter + " must be relative (-30m, -24h, -7d) or ISO 8601 with an offset "
                     + "(2026-05-13T09:00:00Z), not '" + value + "'.");
         }
+    }
+
+    /** {@code limit}: absent gives {@code fallback}, else an integer from 1 to {@code max}. */
+    static int limit(String value, int fallback, int max) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw bad("limit", "limit must be an integer from 1 to " + max + ", not '" + value + "'.");
     }
 
     static ApiException bad(String parameter, String message) {

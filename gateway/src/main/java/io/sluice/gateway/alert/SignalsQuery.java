@@ -40,18 +40,8 @@ public record SignalsQuery(String type, String appId, String appVersion, String 
             }
         }
         Instant since = from == null ? clock.instant().minus(Duration.ofHours(24)) : AlertQuery.time("from", from, clock);
-        int n = 50;
-        if (limit != null) {
-            try {
-                n = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                n = -1;
-            }
-            if (n < 1 || n > MAX_LIMIT) {
-                throw AlertQuery.bad("limit", "limit must be an integer from 1 to " + MAX_LIMIT + ", not '" + limit + "'.");
-            }
-        }
-        return new SignalsQuery(type, appId, appVersion, osVersion, platform, name, since, n);
+        return new SignalsQuery(type, appId, appVersion, osVersion, platform, name, since,
+                AlertQuery.limit(limit, 50, MAX_LIMIT));
     }
 
     Flux<JsonNode> run(DatabaseClient db, String projectId) {

@@ -225,7 +225,8 @@ public class CcBatchParser {
         }
     }
 
-    static Instant parseTimestamp(String s) {
+    /** ISO 8601 with an offset, or null. Shared by the batch dialects. */
+    public static Instant parseTimestamp(String s) {
         try {
             return OffsetDateTime.parse(s).toInstant();
         } catch (DateTimeParseException e) {

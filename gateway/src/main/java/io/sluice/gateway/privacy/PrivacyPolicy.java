@@ -49,11 +49,21 @@ public final class PrivacyPolicy {
     private final Map<String, String> actions;
     private final String consentFlag;
     private final String salt;
+    private final boolean transforms;
 
     PrivacyPolicy(Map<String, String> actions, String consentFlag, String salt) {
         this.actions = actions;
         this.consentFlag = consentFlag;
         this.salt = salt;
+        this.transforms = !actions.isEmpty() || consentFlag != null;
+    }
+
+    /**
+     * A copy to change, or, when this policy changes nothing (every field kept, no consent flag),
+     * the block itself: then it is only read for the audit, and copying it per request is waste.
+     */
+    private ObjectNode editable(JsonNode block) {
+        return transforms ? ((ObjectNode) block).deepCopy() : (ObjectNode) block;
     }
 
     /**
@@ -140,7 +150,7 @@ public final class PrivacyPolicy {
                 }
             }
             present.add(fields);
-            if (fields.isEmpty() || actions.isEmpty() && consentFlag == null) {
+            if (fields.isEmpty() || !transforms) {
                 out.add(e);
                 continue;
             }
@@ -162,7 +172,7 @@ public final class PrivacyPolicy {
         if (!user.isObject()) {
             return new Block(user, Set.of());
         }
-        ObjectNode copy = ((ObjectNode) user).deepCopy();
+        ObjectNode copy = editable(user);
         Set<String> fields = new TreeSet<>();
         for (String f : List.of("email", "phone", "name", "age", "gender")) {
             JsonNode v = copy.get(f);
@@ -191,7 +201,7 @@ public final class PrivacyPolicy {
         if (!location.isObject()) {
             return new Block(location, Set.of());
         }
-        ObjectNode copy = ((ObjectNode) location).deepCopy();
+        ObjectNode copy = editable(location);
         Set<String> fields = new TreeSet<>();
         JsonNode ip = copy.get("ip_address");
         if (ip != null && !ip.isNull()) {
@@ -235,7 +245,7 @@ public final class PrivacyPolicy {
             if (SENSITIVE_KEY.matcher(e.getKey()).matches() && !e.getValue().isNull()) {
                 fields.add("custom." + e.getKey());
                 if (copy == null) {
-                    copy = ((ObjectNode) custom).deepCopy();
+                    copy = editable(custom);
                 }
             }
         }

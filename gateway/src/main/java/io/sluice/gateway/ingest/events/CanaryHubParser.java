@@ -4,12 +4,11 @@ import io.sluice.common.event.CanonicalEvent;
 import io.sluice.common.event.Dialect;
 import io.sluice.common.id.Ids;
 import io.sluice.gateway.error.ApiException;
+import io.sluice.gateway.ingest.CcBatchParser;
 import io.sluice.gateway.ingest.IngestProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -97,7 +96,7 @@ public class CanaryHubParser {
             Instant timestamp = receivedAt;
             JsonNode ts = e.get("ts");
             if (ts != null && !ts.isNull()) {
-                timestamp = ts.isString() ? parse(ts.stringValue()) : null;
+                timestamp = ts.isString() ? CcBatchParser.parseTimestamp(ts.stringValue()) : null;
                 if (timestamp == null) {
                     throw bad("invalid_ts", at + ".ts must be ISO 8601 with a timezone offset, e.g. 2026-07-02T10:00:00Z.");
                 }
@@ -115,13 +114,6 @@ public class CanaryHubParser {
         return bad("too_many_events", "Too many events: the limit is " + limits.maxEvents() + " per request; split the batch.");
     }
 
-    private static Instant parse(String s) {
-        try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
 
     private static ApiException bad(String reason, String message) {
         return ApiException.badRequest(reason, message);

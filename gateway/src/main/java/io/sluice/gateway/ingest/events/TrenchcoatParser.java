@@ -5,12 +5,11 @@ import io.sluice.common.event.Dialect;
 import io.sluice.common.id.Ids;
 import io.sluice.gateway.error.ApiException;
 import io.sluice.gateway.error.ApiException.FieldProblem;
+import io.sluice.gateway.ingest.CcBatchParser;
 import io.sluice.gateway.ingest.IngestProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -113,7 +112,7 @@ public class TrenchcoatParser {
         } else if (!ts.isString()) {
             problems.add(problem(at + ".timestamp", "Expected string, received " + kind(ts)));
         } else {
-            timestamp = parse(ts.stringValue());
+            timestamp = CcBatchParser.parseTimestamp(ts.stringValue());
             if (timestamp == null) {
                 problems.add(problem(at + ".timestamp", "Invalid datetime: expected ISO 8601 with an offset, e.g. "
                         + "2024-01-15T10:30:00Z"));
@@ -151,11 +150,4 @@ public class TrenchcoatParser {
         return n.isNull() ? "null" : "object";
     }
 
-    private static Instant parse(String s) {
-        try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
 }
