@@ -19,13 +19,19 @@ import java.util.Set;
  */
 public final class AlertDecider {
 
-    /** An unresolved alert of the app. */
     /**
      * An unresolved alert of the app, with the baseline it was opened against: an ongoing incident
      * is judged against the rate before it started, never against a baseline it has itself raised.
      */
     public record Existing(String alertId, Pattern pattern, Dimension dimension, String value, Instant lastBreachAt,
             String severity, double score, Frozen baseline) {
+    }
+
+    /**
+     * An alert resolved by hand (agent report or API) while its app had been scored up to
+     * {@code position}: the fix is judged only on windows that start after it.
+     */
+    public record HandResolved(Pattern pattern, Dimension dimension, String value, Instant position) {
     }
 
     /** Baseline counts fixed when the alert opened. */
@@ -73,7 +79,7 @@ public final class AlertDecider {
     }
 
     public static List<Action> decide(Context ctx, HealthWindow health, Map<Pattern, PatternSettings> settings,
-            List<Existing> existing, List<Finding.Signature> recentSignatures, Map<String, Instant> signatureLastSeen,
+            List<Existing> existing, List<HandResolved> handResolved, List<Finding.Signature> recentSignatures, Map<String, Instant> signatureLastSeen,
             Set<String> signaturesAlertedBefore) {
         List<Action> actions = new ArrayList<>();
         for (Pattern p : Pattern.values()) {
@@ -81,14 +87,14 @@ public final class AlertDecider {
             if (p == Pattern.NEW_CRASH_SIGNATURE) {
                 signatures(ctx, settings.get(p), mine, recentSignatures, signatureLastSeen, signaturesAlertedBefore, actions);
             } else {
-                rates(ctx, p, settings.get(p), health, mine, actions);
+                rates(ctx, p, settings.get(p), health, mine, handResolved, actions);
             }
         }
         return actions;
     }
 
     private static void rates(Context ctx, Pattern p, PatternSettings s, HealthWindow health, List<Existing> mine,
-            List<Action> actions) {
+            List<HandResolved> handResolved, List<Action> actions) {
         List<Finding> findings = new ArrayList<>();
         for (Dimension d : p.dimensions()) {
             Set<String> values = new LinkedHashSet<>();
@@ -124,7 +130,10 @@ public final class AlertDecider {
         }
         Finding chosen = attribute(ctx, p, s, health, breaching);
         boolean covered = mine.stream().anyMatch(e -> e.dimension() == chosen.dimension() && e.value().equals(chosen.value()));
-        if (!covered) {
+        // A window reaching back before a hand resolution still holds the minutes the fix was for.
+        boolean justFixed = handResolved.stream().anyMatch(h -> h.pattern() == p && h.dimension() == chosen.dimension()
+                && h.value().equals(chosen.value()) && ctx.windowStart().isBefore(h.position()));
+        if (!covered && !justFixed) {
             actions.add(new Open(chosen, s));
         }
     }

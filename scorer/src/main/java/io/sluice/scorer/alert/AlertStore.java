@@ -52,6 +52,18 @@ public class AlertStore {
                 .filter(e -> e.pattern() != null);
     }
 
+    /** Alerts of the app resolved by hand at a scoring position after {@code windowStart}. */
+    public Flux<AlertDecider.HandResolved> handResolved(String projectId, String appId, Instant windowStart) {
+        return db.sql("SELECT pattern, dimension_kind, dimension_value, resolved_position FROM alerts "
+                        + "WHERE project_id = $1 AND app_id = $2 AND status = 'resolved' AND resolved_position > $3")
+                .bind(0, projectId).bind(1, appId).bind(2, utc(windowStart))
+                .map(row -> new AlertDecider.HandResolved(Pattern.byId(row.get("pattern", String.class)),
+                        dimension(row.get("dimension_kind", String.class)), row.get("dimension_value", String.class),
+                        instant(row, "resolved_position")))
+                .all()
+                .filter(h -> h.pattern() != null);
+    }
+
     /** Opens an alert unless one is already open for its key; emits the change. */
     public Mono<AlertChange> open(String projectId, String appId, Finding f, PatternSettings s) {
         return sample(projectId, appId, f).flatMap(signals -> {

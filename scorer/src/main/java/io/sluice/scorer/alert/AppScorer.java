@@ -98,9 +98,11 @@ public class AppScorer {
         Mono<HealthWindow> health = HealthWindow.read(db, projectId, appId, ctx.baselineStart(), ctx.windowStart(), ctx.fastStart(),
                 end);
         Mono<List<Existing>> existing = store.unresolved(projectId, appId).collectList();
-        return Mono.zip(settings, health, existing).flatMap(t -> signatures(projectId, appId, ctx, t.getT3())
+        Mono<List<AlertDecider.HandResolved>> handResolved = store.handResolved(projectId, appId, ctx.windowStart())
+                .collectList();
+        return Mono.zip(settings, health, existing, handResolved).flatMap(t -> signatures(projectId, appId, ctx, t.getT3())
                 .flatMap(sig -> {
-                    List<Action> actions = AlertDecider.decide(ctx, t.getT2(), t.getT1(), t.getT3(), sig.recent(),
+                    List<Action> actions = AlertDecider.decide(ctx, t.getT2(), t.getT1(), t.getT3(), t.getT4(), sig.recent(),
                             sig.lastSeen(), sig.alertedBefore());
                     if (actions.isEmpty()) {
                         return Mono.<Void>empty();

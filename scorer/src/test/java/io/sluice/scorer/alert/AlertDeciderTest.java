@@ -60,7 +60,7 @@ class AlertDeciderTest {
     }
 
     static List<Action> decide(Context ctx, HealthWindow h, List<Existing> existing) {
-        return AlertDecider.decide(ctx, h, defaults(), existing, List.of(), Map.of(), Set.of());
+        return AlertDecider.decide(ctx, h, defaults(), existing, List.of(), List.of(), Map.of(), Set.of());
     }
 
     static final Map<String, long[]> NORMAL = Map.of(
@@ -105,6 +105,28 @@ class AlertDeciderTest {
     }
 
     @Test
+    void aHandResolvedIncidentIsJudgedOnlyOnWindowsAfterTheFix() {
+        Map<String, long[]> spike = new HashMap<>(NORMAL);
+        spike.put("ios 18.1", new long[] {120, 4_000, 40, 12});
+        // Fixed when the app had been scored up to 5 minutes ago: the 10-minute window still holds
+        // minutes from before the fix, so the alert does not open again.
+        AlertDecider.HandResolved fixed = new AlertDecider.HandResolved(Pattern.CRASH_RATE_SPIKE, Dimension.OS,
+                "ios 18.1", END.minus(Duration.ofMinutes(5)));
+        assertThat(AlertDecider.decide(CTX, crashes(spike), defaults(), List.of(), List.of(fixed), List.of(), Map.of(),
+                Set.of())).isEmpty();
+        // Another dimension value is another incident.
+        AlertDecider.HandResolved other = new AlertDecider.HandResolved(Pattern.CRASH_RATE_SPIKE, Dimension.OS,
+                "android 14", END.minus(Duration.ofMinutes(5)));
+        assertThat(AlertDecider.decide(CTX, crashes(spike), defaults(), List.of(), List.of(other), List.of(), Map.of(),
+                Set.of())).singleElement().isInstanceOf(Open.class);
+        // A whole window after the fix and still breaching: the fix did not work, a new alert opens.
+        AlertDecider.HandResolved longAgo = new AlertDecider.HandResolved(Pattern.CRASH_RATE_SPIKE, Dimension.OS,
+                "ios 18.1", END.minus(Duration.ofMinutes(10)));
+        assertThat(AlertDecider.decide(CTX, crashes(spike), defaults(), List.of(), List.of(longAgo), List.of(), Map.of(),
+                Set.of())).singleElement().isInstanceOf(Open.class);
+    }
+
+    @Test
     void aContinuingBreachUpdatesTheOpenAlertAndRecoveryResolvesOnlyAfterTheHoldDown() {
         Map<String, long[]> spike = new HashMap<>(NORMAL);
         spike.put("ios 18.1", new long[] {120, 4_000, 40, 12});
@@ -127,13 +149,13 @@ class AlertDeciderTest {
     void aNewSignatureAlertsOnceAfterTheLearningPeriod() {
         Finding.Signature sig = new Finding.Signature("ISE | at A.b(A.kt:1)", "ISE", "at A.b(A.kt:1)", "2.4.1",
                 END.minus(Duration.ofMinutes(2)), 3);
-        List<Action> first = AlertDecider.decide(CTX, crashes(NORMAL), defaults(), List.of(), List.of(sig), Map.of(), Set.of());
+        List<Action> first = AlertDecider.decide(CTX, crashes(NORMAL), defaults(), List.of(), List.of(), List.of(sig), Map.of(), Set.of());
         assertThat(first).singleElement().isInstanceOfSatisfying(Open.class,
                 o -> assertThat(o.finding().pattern()).isEqualTo(Pattern.NEW_CRASH_SIGNATURE));
-        assertThat(AlertDecider.decide(CTX, crashes(NORMAL), defaults(), List.of(), List.of(sig), Map.of(),
+        assertThat(AlertDecider.decide(CTX, crashes(NORMAL), defaults(), List.of(), List.of(), List.of(sig), Map.of(),
                 Set.of(sig.signature()))).isEmpty();
         Finding.Signature rare = new Finding.Signature("X | y", "X", "y", "2.4.1", END.minus(Duration.ofMinutes(2)), 2);
-        assertThat(AlertDecider.decide(CTX, crashes(NORMAL), defaults(), List.of(), List.of(rare), Map.of(), Set.of()))
+        assertThat(AlertDecider.decide(CTX, crashes(NORMAL), defaults(), List.of(), List.of(), List.of(rare), Map.of(), Set.of()))
                 .isEmpty();
     }
 }

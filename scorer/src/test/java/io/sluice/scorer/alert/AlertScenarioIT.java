@@ -115,6 +115,7 @@ class AlertScenarioIT {
             Map<String, Object> recovered = alert(project, "recover", "crash_rate_spike");
             assertThat(recovered.get("status")).isEqualTo("resolved");
             assertThat(JSON.readTree((String) recovered.get("resolution")).get("reason").stringValue()).isEqualTo("recovered");
+            assertThat(recovered.get("resolved_position")).as("a recovery is not a hand resolution").isNull();
             Map<String, Object> crash = alert(project, "crash", "crash_rate_spike");
             assertThat(crash.get("status")).isEqualTo("open");
             assertThat(crash.get("dimension")).isEqualTo("os=ios 18.1");
@@ -131,6 +132,8 @@ class AlertScenarioIT {
             assertThat(resolution.get("reason").stringValue()).isEqualTo("fixed");
             assertThat(resolution.get("root_cause").stringValue()).isEqualTo("Null reference on user.profile in guest mode.");
             assertThat(resolution.get("confidence").doubleValue()).isEqualTo(0.99);
+            // The fix remembers how far the app had been scored, so the minutes before it never re-open it.
+            assertThat(alert(crashAlert).get("resolved_position")).as("resolved_position of a fixed alert").isNotNull();
 
             Map<String, Object> anr = alert(project, "anr", "anr_spike");
             String anrSignal = ((String[]) anr.get("signal_ids"))[0];
@@ -142,6 +145,16 @@ class AlertScenarioIT {
             Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .until(() -> Boolean.TRUE.equals(alert(networkAlert).get("needs_human")));
             assertThat(alert(networkAlert).get("status")).isEqualTo("open");
+
+            // Scoring goes on after the fix: a report naming nothing, stamped 3 minutes later, moves the
+            // crash app's watermark, so minutes whose windows still hold the incident are scored after
+            // the alert was fixed. A fix is judged on data after it only: nothing re-opens.
+            report(topic, apps.get("crash"), END + 3, "investigating", "\"alert_ids\":[]");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> query(
+                    "SELECT 1 FROM scoring_state WHERE project_id = ? AND app_id = ? AND evaluated_until >= ?", project,
+                    "crash", java.time.OffsetDateTime.ofInstant(apps.get("crash").minute(END + 1), java.time.ZoneOffset.UTC))
+                    .size() == 1);
+            assertThat(alerts(project, "crash")).filteredOn(r -> r.get("pattern").equals("crash_rate_spike")).hasSize(1);
 
             // The change log, in order, on the alerts topic: every opening, the agent's moves.
             List<JsonNode> published = readChanges(alertsTopic, crashAlert);
@@ -282,8 +295,12 @@ class AlertScenarioIT {
     }
 
     void report(String topic, Traffic t, String status, String fields) throws Exception {
+        report(topic, t, END, status, fields);
+    }
+
+    void report(String topic, Traffic t, int minute, String status, String fields) throws Exception {
         CanonicalEvent report = new CanonicalEvent(Ids.event(), Ids.request(), t.project, t.app, "unknown", null, null,
-                "agent_report", t.minute(END), Instant.now(), Dialect.CC, null, null, null,
+                "agent_report", t.minute(minute), Instant.now(), Dialect.CC, null, null, null,
                 JSON.readTree("{\"agent_id\":\"aa-monitor-v2\",\"status\":\"" + status + "\",\"summary\":\"" + status + "\","
                         + fields + "}"), null, null);
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
