@@ -1,0 +1,319 @@
+package io.sluice.bench.harness;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The benchmark harness ({@code ./sluice bench}, docs/benchmarks.md): starts the stack as separate
+ * processes, runs every workload against the gateway and the ceiling server, checks that nothing
+ * acknowledged was lost, measures the scorer against a plain COPY, prints a table and writes a JSON
+ * result file. Exits 1 when a loss check fails; never judges speed.
+ */
+public final class BenchMain {
+
+    /** Run settings; {@link #parse} documents each flag. */
+    record Options(boolean quick, List<String> workloads, Path out, Path workDir, boolean keep, Duration step,
+            Duration measure, double p99BoundMs, double quickRate, Path gatewayJar, Path scorerJar, String classpath,
+            String heap, int partitions, long copyLimit, String command) {
+    }
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = parse(args);
+        Results r = run(o);
+        System.out.println(Report.table(r));
+        System.out.println("results: " + o.out().toAbsolutePath());
+        System.exit(r.lossFree() ? 0 : 1);
+    }
+
+    static Options parse(String[] args) {
+        Map<String, String> a = new LinkedHashMap<>();
+        boolean quick = false;
+        boolean keep = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--keep" -> keep = true;
+                default -> {
+                    if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                        throw new IllegalArgumentException("unknown argument " + args[i] + usage());
+                    }
+                    a.put(args[i].substring(2), args[++i]);
+                }
+            }
+        }
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        List<String> workloads = a.containsKey("workloads") ? Arrays.asList(a.get("workloads").split(","))
+                : Workload.names();
+        workloads.forEach(w -> Workload.named(w, Instant.now()));
+        Path work;
+        try {
+            work = a.containsKey("work-dir") ? Path.of(a.get("work-dir")) : Files.createTempDirectory("sluice-bench-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Options(quick, workloads,
+                Path.of(a.getOrDefault("out", "bench/results/" + (quick ? "quick-" : "") + stamp + ".json")),
+                work, keep,
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("step-seconds", quick ? "2" : "5"))),
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("measure-seconds", quick ? "2" : "10"))),
+                Double.parseDouble(a.getOrDefault("p99-ms", "50")),
+                Double.parseDouble(a.getOrDefault("quick-rate", "500")),
+                Path.of(a.getOrDefault("gateway-jar", findJar("gateway"))),
+                Path.of(a.getOrDefault("scorer-jar", findJar("scorer"))),
+                a.getOrDefault("classpath", System.getProperty("java.class.path")),
+                a.getOrDefault("heap", "1g"),
+                Integer.parseInt(a.getOrDefault("partitions", "4")),
+                Long.parseLong(a.getOrDefault("copy-limit", "300000")),
+                "./sluice bench " + String.join(" ", args));
+    }
+
+    static String usage() {
+        return """
+
+                usage: ./sluice bench [--quick] [--workloads cc-1,cc-10,...] [--out file.json] [--step-seconds 5]
+                       [--measure-seconds 10] [--p99-ms 50] [--quick-rate 500] [--heap 1g] [--partitions 4]
+                       [--copy-limit 300000] [--work-dir dir] [--keep]""";
+    }
+
+    /** The module's exec jar, from the repository root or from bench/ (where Maven runs the IT). */
+    static String findJar(String module) {
+        for (Path dir : List.of(Path.of(module, "target"), Path.of("..", module, "target"))) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    var jar = files.filter(f -> f.getFileName().toString().matches("sluice-" + module + "-.*-exec\\.jar"))
+                            .max(Comparator.comparingLong(f -> f.toFile().lastModified()));
+                    if (jar.isPresent()) {
+                        return jar.get().toString();
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        throw new IllegalStateException("no " + module + " exec jar; build first: ./mvnw -pl bench -am package -DskipTests");
+    }
+
+    /** Everything one run measured (serialized as the JSON result file). */
+    record Results(String command, Instant startedAt, Duration elapsed, Map<String, Object> machine, boolean quick,
+            double p99BoundMs, List<WorkloadResult> workloads, Map<String, Object> heapAfterRunMiB) {
+
+        boolean lossFree() {
+            return workloads.stream().allMatch(w -> w.loss().ok());
+        }
+    }
+
+    record Latency(double targetEventsPerSecond, long requests, double p50Ms, double p99Ms, double p999Ms, double maxMs) {
+        static Latency of(LoadGenerator.Step s) {
+            return new Latency(s.targetEventsPerSecond(), s.requestsSent(), s.p(50), s.p(99), s.p(99.9),
+                    s.latencyUs().getMaxValue() / 1000.0);
+        }
+    }
+
+    record TargetResult(double maxSustainedEventsPerSecond, Latency at50, Latency at80, double cpuMicrosPerEvent,
+            double brokerCpuMicrosPerEvent, List<Latency> steps) {
+    }
+
+    record Loss(long acknowledged, long unacknowledgedRequestsEvents, long inTopic, long inPostgres, boolean ok,
+            String verdict) {
+    }
+
+    record WorkloadResult(String name, String dialect, int eventsPerRequest, boolean gzip, double bytesPerEvent,
+            TargetResult gateway, TargetResult ceiling, Double gatewayToCeiling, Stack.Drain scorer, Stack.Copy copy,
+            Double scorerToCopy, Loss loss) {
+    }
+
+    static Results run(Options o) throws Exception {
+        Instant started = Instant.now();
+        Files.createDirectories(o.workDir());
+        List<WorkloadResult> results = new ArrayList<>();
+        Map<String, Object> heap = new LinkedHashMap<>();
+        Stack.Options so = new Stack.Options(o.workDir(), o.gatewayJar(), o.scorerJar(), o.classpath(), o.partitions(),
+                o.heap());
+        log("starting Kafka, PostgreSQL, gateway, scorer and ceiling server in " + o.workDir());
+        try (Stack stack = Stack.start(so); LoadGenerator load = new LoadGenerator()) {
+            for (String name : o.workloads()) {
+                results.add(workload(o, stack, load, Workload.named(name, Instant.now())));
+            }
+            heap.put("gateway", heapMiB(stack.gateway));
+            heap.put("scorer", heapMiB(stack.scorer));
+            heap.put("ceiling", heapMiB(stack.ceiling));
+        } finally {
+            if (!o.keep()) {
+                deleteTree(o.workDir());
+            }
+        }
+        Results r = new Results(o.command(), started, Duration.between(started, Instant.now()), machine(), o.quick(),
+                o.p99BoundMs(), results, heap);
+        Files.createDirectories(o.out().toAbsolutePath().getParent());
+        JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValue(o.out().toFile(), r);
+        return r;
+    }
+
+    private static WorkloadResult workload(Options o, Stack stack, LoadGenerator load, Workload w) throws Exception {
+        String project = "bench-" + w.name();
+        String key = stack.createTenant(project);
+        log("workload " + w.name() + ": " + w.eventsPerRequest() + " events/request, "
+                + Math.round(w.bytesPerEvent()) + " bytes/event" + (w.gzip() ? " (gzip)" : ""));
+        // The scorer is frozen while HTTP is measured, so it does not take the cores; it drains after.
+        stack.scorer.pause();
+        Map<TopicPartition, Long> before = stack.endOffsets(Stack.EVENTS_TOPIC);
+        List<LoadGenerator.Step> gatewaySteps = new ArrayList<>();
+        TargetResult gateway = target(o, stack, load, w, "gateway", stack.gatewayUrl, key, false, gatewaySteps);
+        TargetResult ceiling = target(o, stack, load, w, "ceiling", stack.ceilingUrl, "unused", true, new ArrayList<>());
+        Map<TopicPartition, Long> after = stack.endOffsets(Stack.EVENTS_TOPIC);
+        long acked = gatewaySteps.stream().mapToLong(LoadGenerator.Step::eventsAcked).sum();
+        long unacked = gatewaySteps.stream().mapToLong(LoadGenerator.Step::unacknowledgedEvents).sum();
+        long inTopic = stack.eventsInTopic(before, after);
+        log("  loss check: " + acked + " events acknowledged, " + inTopic + " in " + Stack.EVENTS_TOPIC
+                + "; scorer draining");
+        Stack.Drain drain = stack.drain(project, inTopic);
+        Loss loss = verdict(acked, unacked, inTopic, drain.stored());
+        log("  " + loss.verdict());
+        Stack.Copy copy = drain.stored() == 0 ? null : stack.copyBack(project, o.copyLimit());
+        stack.truncateEvents();
+        Double ratio = ceiling.maxSustainedEventsPerSecond() > 0 && !o.quick()
+                ? gateway.maxSustainedEventsPerSecond() / ceiling.maxSustainedEventsPerSecond() : null;
+        Double scorerToCopy = copy == null || copy.eventsPerSecond() == 0 ? null : drain.eventsPerSecond() / copy.eventsPerSecond();
+        return new WorkloadResult(w.name(), w.dialect(), w.eventsPerRequest(), w.gzip(), w.bytesPerEvent(), gateway, ceiling,
+                ratio, drain, copy, scorerToCopy, loss);
+    }
+
+    /**
+     * Nothing acknowledged may be missing from the topic, the topic may hold more only by events
+     * of requests that were not acknowledged (a 503 after Kafka got the record anyway), and
+     * PostgreSQL must hold exactly what the topic holds.
+     */
+    static Loss verdict(long acked, long unacked, long inTopic, long stored) {
+        String problem = null;
+        if (inTopic < acked) {
+            problem = "LOST: " + (acked - inTopic) + " acknowledged events are not in Kafka";
+        } else if (inTopic - acked > unacked) {
+            problem = "EXTRA: Kafka holds " + (inTopic - acked) + " events more than were acknowledged or refused";
+        } else if (stored < inTopic) {
+            problem = "LOST: " + (inTopic - stored) + " events in Kafka never reached PostgreSQL";
+        } else if (stored > inTopic) {
+            problem = "DUPLICATED: PostgreSQL holds " + (stored - inTopic) + " events more than Kafka";
+        }
+        return new Loss(acked, unacked, inTopic, stored, problem == null,
+                problem == null ? "no loss: acknowledged " + acked + " = Kafka " + inTopic + " = PostgreSQL " + stored
+                        : problem);
+    }
+
+    private static TargetResult target(Options o, Stack stack, LoadGenerator load, Workload w, String name, String url,
+            String key, boolean fixedAck, List<LoadGenerator.Step> all) {
+        ChildProcess process = name.equals("gateway") ? stack.gateway : stack.ceiling;
+        java.util.function.DoubleFunction<LoadGenerator.Step> at = rate -> {
+            LoadGenerator.Step s = load.run(name, url, w, key, rate, o.step(), fixedAck, process);
+            all.add(s);
+            return s;
+        };
+        if (o.quick()) {
+            // A short warm-up so the first requests do not measure class loading and JIT.
+            all.add(load.run(name, url, w, key, o.quickRate(), Duration.ofSeconds(1), fixedAck, process));
+            Timed t = timed(o, load, w, name, url, key, fixedAck, process, stack, o.quickRate(), all);
+            progress(t.step());
+            return new TargetResult(0, Latency.of(t.step()), null, t.step().cpuMicrosPerEvent(), t.brokerCpuMicrosPerEvent(),
+                    List.of(Latency.of(t.step())));
+        }
+        double start = w.eventsPerRequest() == 1 ? 1_000 : 5_000;
+        // Warm-up (JIT, connection pool, Kafka metadata): not part of any result.
+        all.add(load.run(name, url, w, key, start, Duration.ofSeconds(10), fixedAck, process));
+        RateSearch.Outcome found = RateSearch.search(at, start, 4_000_000, 3, o.p99BoundMs(), BenchMain::progress);
+        double max = found.maxSustained();
+        Timed half = timed(o, load, w, name, url, key, fixedAck, process, stack, max * 0.5, all);
+        progress(half.step());
+        Timed eighty = timed(o, load, w, name, url, key, fixedAck, process, stack, max * 0.8, all);
+        progress(eighty.step());
+        log(String.format("  %s sustains %,.0f events/s with p99 <= %.0f ms", name, max, o.p99BoundMs()));
+        return new TargetResult(max, Latency.of(half.step()), Latency.of(eighty.step()), eighty.step().cpuMicrosPerEvent(),
+                eighty.brokerCpuMicrosPerEvent(), found.steps().stream().map(Latency::of).toList());
+    }
+
+    /** A fixed-rate run with the broker's CPU per acknowledged event over the same time. */
+    record Timed(LoadGenerator.Step step, double brokerCpuMicrosPerEvent) {
+    }
+
+    private static Timed timed(Options o, LoadGenerator load, Workload w, String name, String url, String key,
+            boolean fixedAck, ChildProcess process, Stack stack, double rate, List<LoadGenerator.Step> all) {
+        Duration brokerBefore = stack.kafka.cpu();
+        LoadGenerator.Step s = load.run(name, url, w, key, Math.max(rate, w.eventsPerRequest()), o.measure(), fixedAck,
+                process);
+        all.add(s);
+        Duration broker = stack.kafka.cpu().minus(brokerBefore);
+        return new Timed(s, s.eventsAcked() == 0 ? 0 : broker.toNanos() / 1000.0 / s.eventsAcked());
+    }
+
+    private static void progress(LoadGenerator.Step s) {
+        log(String.format("    %-7s %,10.0f events/s: %s p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms (%d requests%s)", s.target(),
+                s.targetEventsPerSecond(), s.sustained(50) ? "ok  " : "FAIL", s.p(50), s.p(99), s.p(99.9), s.requestsSent(),
+                s.clean() ? "" : ", statuses " + s.statuses() + ", failures " + s.failures()
+                        + (s.overloaded() ? ", overloaded" : "")));
+    }
+
+    /** Heap used after a full GC, in MiB (from {@code jcmd GC.heap_info}). */
+    static Object heapMiB(ChildProcess p) {
+        try {
+            p.jcmd("GC.run");
+            Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(p.jcmd("GC.heap_info"));
+            return m.find() ? Math.round(Long.parseLong(m.group(1)) / 1024.0 * 10) / 10.0 : "unknown";
+        } catch (Exception e) {
+            return "unknown: " + e.getMessage();
+        }
+    }
+
+    static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("cpu", firstLine(Path.of("/proc/cpuinfo"), "model name"));
+        m.put("memory", firstLine(Path.of("/proc/meminfo"), "MemTotal"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        m.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
+        m.put("gc", "G1 (-XX:+UseG1GC in every child JVM); harness: "
+                + ManagementFactory.getGarbageCollectorMXBeans().get(0).getName());
+        m.put("colocated", "load generator, Kafka, PostgreSQL, gateway, scorer and ceiling server on this machine");
+        return m;
+    }
+
+    private static String firstLine(Path file, String prefix) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.filter(l -> l.startsWith(prefix)).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static void log(String line) {
+        System.out.println(DateTimeFormatter.ISO_LOCAL_TIME.withZone(ZoneOffset.UTC).format(Instant.now()) + " " + line);
+        System.out.flush();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.sluice.bench.harness;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleFunction;
+
+/**
+ * Finds the highest arrival rate a target sustains (every request answered 2xx, p99 within the
+ * bound): doubles the rate from {@code start} until a step fails, then bisects between the last
+ * good and the first failed rate.
+ */
+final class RateSearch {
+
+    record Outcome(double maxSustained, List<LoadGenerator.Step> steps) {
+    }
+
+    private RateSearch() {
+    }
+
+    static Outcome search(DoubleFunction<LoadGenerator.Step> runAt, double start, double limit, int bisections,
+            double p99BoundMs, java.util.function.Consumer<LoadGenerator.Step> progress) {
+        List<LoadGenerator.Step> steps = new ArrayList<>();
+        double good = 0;
+        double bad = Double.POSITIVE_INFINITY;
+        for (double rate = start; rate <= limit; rate *= 2) {
+            LoadGenerator.Step s = runAt.apply(rate);
+            steps.add(s);
+            progress.accept(s);
+            if (s.sustained(p99BoundMs)) {
+                good = rate;
+            } else {
+                bad = rate;
+                break;
+            }
+        }
+        // Even the first rate failed: look below it.
+        for (double rate = start / 2; good == 0 && rate >= start / 16; rate /= 2) {
+            LoadGenerator.Step s = runAt.apply(rate);
+            steps.add(s);
+            progress.accept(s);
+            if (s.sustained(p99BoundMs)) {
+                good = rate;
+            } else {
+                bad = rate;
+            }
+        }
+        for (int i = 0; i < bisections && bad != Double.POSITIVE_INFINITY && good > 0; i++) {
+            double mid = (good + bad) / 2;
+            LoadGenerator.Step s = runAt.apply(mid);
+            steps.add(s);
+            progress.accept(s);
+            if (s.sustained(p99BoundMs)) {
+                good = mid;
+            } else {
+                bad = mid;
+            }
+        }
+        return new Outcome(good, steps);
+    }
+}

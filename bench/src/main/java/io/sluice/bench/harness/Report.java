@@ -1,0 +1,59 @@
+package io.sluice.bench.harness;
+
+import io.sluice.bench.harness.BenchMain.Latency;
+import io.sluice.bench.harness.BenchMain.Results;
+import io.sluice.bench.harness.BenchMain.WorkloadResult;
+import java.util.Locale;
+
+/** The run as a plain-text table (the JSON file holds every step). */
+final class Report {
+
+    private Report() {
+    }
+
+    static String table(Results r) {
+        StringBuilder b = new StringBuilder();
+        b.append("\nSluice benchmark — ").append(r.quick() ? "QUICK mode (small fixed rate; proves the harness, measures no limits)"
+                : "sustained rate = highest arrival rate with every request 2xx and p99 <= " + fmt(r.p99BoundMs()) + " ms")
+                .append('\n');
+        r.machine().forEach((k, v) -> b.append("  ").append(k).append(": ").append(v).append('\n'));
+        b.append("  command: ").append(r.command()).append("\n  elapsed: ").append(r.elapsed().toSeconds()).append(" s\n\n");
+        if (!r.quick()) {
+            b.append(String.format(Locale.ROOT, "%-15s %12s %12s %6s | %-26s | %-26s | %8s %8s%n", "workload",
+                    "gateway ev/s", "ceiling ev/s", "ratio", "gateway @50%: p50/p99/p99.9", "gateway @80%: p50/p99/p99.9",
+                    "gw µs/ev", "ceil µs/ev"));
+            for (WorkloadResult w : r.workloads()) {
+                b.append(String.format(Locale.ROOT, "%-15s %,12.0f %,12.0f %6s | %-26s | %-26s | %8.1f %8.1f%n", w.name(),
+                        w.gateway().maxSustainedEventsPerSecond(), w.ceiling().maxSustainedEventsPerSecond(),
+                        w.gatewayToCeiling() == null ? "-" : String.format(Locale.ROOT, "%.2f", w.gatewayToCeiling()),
+                        lat(w.gateway().at50()), lat(w.gateway().at80()), w.gateway().cpuMicrosPerEvent(),
+                        w.ceiling().cpuMicrosPerEvent()));
+            }
+        } else {
+            b.append(String.format(Locale.ROOT, "%-15s %10s | %-26s | %-26s%n", "workload", "ev/s sent", "gateway p50/p99/p99.9",
+                    "ceiling p50/p99/p99.9"));
+            for (WorkloadResult w : r.workloads()) {
+                b.append(String.format(Locale.ROOT, "%-15s %,10.0f | %-26s | %-26s%n", w.name(),
+                        w.gateway().at50().targetEventsPerSecond(), lat(w.gateway().at50()), lat(w.ceiling().at50())));
+            }
+        }
+        b.append(String.format(Locale.ROOT, "%n%-15s %12s %12s %6s | %s%n", "workload", "scorer ev/s", "COPY ev/s", "ratio",
+                "loss check (acknowledged = Kafka = PostgreSQL)"));
+        for (WorkloadResult w : r.workloads()) {
+            b.append(String.format(Locale.ROOT, "%-15s %,12.0f %,12.0f %6s | %s%n", w.name(), w.scorer().eventsPerSecond(),
+                    w.copy() == null ? 0 : w.copy().eventsPerSecond(),
+                    w.scorerToCopy() == null ? "-" : String.format(Locale.ROOT, "%.2f", w.scorerToCopy()), w.loss().verdict()));
+        }
+        b.append("\nheap after the run (MiB, after a full GC): ").append(r.heapAfterRunMiB()).append('\n');
+        b.append(r.lossFree() ? "LOSS CHECK PASSED for every workload\n" : "LOSS CHECK FAILED\n");
+        return b.toString();
+    }
+
+    private static String lat(Latency l) {
+        return l == null ? "-" : String.format(Locale.ROOT, "%.1f / %.1f / %.1f ms", l.p50Ms(), l.p99Ms(), l.p999Ms());
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+}

@@ -1,0 +1,312 @@
+package io.sluice.bench.harness;
+
+import io.sluice.common.event.EventCodec;
+import io.sluice.embedded.DevData;
+import io.sluice.embedded.PostgresServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Everything the benchmark runs against, each in its own process on loopback: a Kafka broker
+ * JVM, PostgreSQL (native), the gateway and scorer from their exec jars, and the ceiling server.
+ */
+final class Stack implements AutoCloseable {
+
+    static final String EVENTS_TOPIC = "sluice.events";
+    static final String CEILING_TOPIC = "bench.ceiling";
+    /** Every child JVM gets the same explicit collector, so the reported GC is the one that ran. */
+    static final List<String> GC = List.of("-XX:+UseG1GC");
+
+    record Options(Path workDir, Path gatewayJar, Path scorerJar, String classpath, int partitions, String heap) {
+    }
+
+    final Options options;
+    final PostgresServer postgres;
+    final ChildProcess kafka;
+    final ChildProcess gateway;
+    final ChildProcess scorer;
+    final ChildProcess ceiling;
+    final String bootstrap;
+    final String gatewayUrl;
+    final String ceilingUrl;
+    private final List<AutoCloseable> started;
+
+    private Stack(Options options, PostgresServer postgres, ChildProcess kafka, ChildProcess gateway, ChildProcess scorer,
+            ChildProcess ceiling, String bootstrap, String gatewayUrl, String ceilingUrl, List<AutoCloseable> started) {
+        this.options = options;
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.gateway = gateway;
+        this.scorer = scorer;
+        this.ceiling = ceiling;
+        this.bootstrap = bootstrap;
+        this.gatewayUrl = gatewayUrl;
+        this.ceilingUrl = ceilingUrl;
+        this.started = started;
+    }
+
+    static Stack start(Options o) throws Exception {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            Path logs = o.workDir().resolve("logs");
+            int kafkaPort = freePort();
+            ChildProcess kafka = ChildProcess.java("kafka", logs, jvm(o, "1g"),
+                    List.of("-cp", o.classpath(), KafkaMain.class.getName(), o.workDir().resolve("kafka").toString(),
+                            Integer.toString(kafkaPort), Integer.toString(freePort())));
+            started.add(kafka);
+            PostgresServer pg = PostgresServer.start(o.workDir().resolve("postgres"), 0);
+            started.add(pg);
+            kafka.awaitLogLine(KafkaMain.READY, Duration.ofSeconds(90));
+            String bootstrap = "127.0.0.1:" + kafkaPort;
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                admin.createTopics(List.of(new NewTopic(EVENTS_TOPIC, o.partitions(), (short) 1),
+                        new NewTopic(EVENTS_TOPIC + ".dlq", 1, (short) 1), new NewTopic("sluice.alerts", 1, (short) 1),
+                        new NewTopic(CEILING_TOPIC, o.partitions(), (short) 1))).all().get();
+            }
+            DevData.migrate(pg);
+            List<String> db = List.of("--sluice.db.host=127.0.0.1", "--sluice.db.port=" + pg.port(),
+                    "--sluice.db.name=" + PostgresServer.DATABASE, "--sluice.db.user=" + PostgresServer.USER,
+                    "--sluice.db.password=" + PostgresServer.PASSWORD, "--spring.flyway.enabled=false");
+            int scorerPort = freePort();
+            List<String> scorerArgs = new ArrayList<>(List.of("-jar", o.scorerJar().toString(), "--server.port=" + scorerPort,
+                    "--sluice.scorer.bootstrap-servers=" + bootstrap));
+            scorerArgs.addAll(db);
+            ChildProcess scorer = ChildProcess.java("scorer", logs, jvm(o, o.heap()), scorerArgs);
+            started.add(scorer);
+            int gatewayPort = freePort();
+            List<String> gatewayArgs = new ArrayList<>(List.of("-jar", o.gatewayJar().toString(), "--server.port=" + gatewayPort,
+                    "--sluice.kafka.bootstrap-servers=" + bootstrap));
+            gatewayArgs.addAll(db);
+            ChildProcess gateway = ChildProcess.java("gateway", logs, jvm(o, o.heap()), gatewayArgs);
+            started.add(gateway);
+            int ceilingPort = freePort();
+            ChildProcess ceiling = ChildProcess.java("ceiling", logs, jvm(o, o.heap()), List.of("-cp", o.classpath(),
+                    CeilingServer.class.getName(), bootstrap, CEILING_TOPIC, Integer.toString(ceilingPort)));
+            started.add(ceiling);
+            String gatewayUrl = "http://127.0.0.1:" + gatewayPort;
+            gateway.awaitHttpOk(gatewayUrl + "/actuator/health/readiness", Duration.ofSeconds(120));
+            scorer.awaitHttpOk("http://127.0.0.1:" + scorerPort + "/actuator/health/readiness", Duration.ofSeconds(120));
+            ceiling.awaitLogLine(CeilingServer.READY, Duration.ofSeconds(60));
+            return new Stack(o, pg, kafka, gateway, scorer, ceiling, bootstrap, gatewayUrl, "http://127.0.0.1:" + ceilingPort,
+                    started);
+        } catch (Exception e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    private static List<String> jvm(Options o, String heap) {
+        List<String> args = new ArrayList<>(GC);
+        args.add("-Xms" + heap);
+        args.add("-Xmx" + heap);
+        args.add("-Djava.io.tmpdir=" + o.workDir().resolve("tmp"));
+        return args;
+    }
+
+    /** A project for one workload and a key with a limit far above any rate the run reaches. */
+    String createTenant(String projectId) throws Exception {
+        String key = io.sluice.common.auth.ApiKeys.generate();
+        try (Connection c = postgres.connect()) {
+            DevData.ensureProject(c, projectId, "benchmark " + projectId);
+            DevData.ensureKey(c, projectId, key, DevData.ALL_SCOPES);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET rate_limit_per_minute = 2000000000, "
+                    + "rate_limit_burst = 2000000000 WHERE project_id = ?")) {
+                ps.setString(1, projectId);
+                ps.executeUpdate();
+            }
+        }
+        return key;
+    }
+
+    /** The end offset of every partition of the events topic. */
+    Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Set<String> names = Set.of(topic);
+            var partitions = admin.describeTopics(names).allTopicNames().get().get(topic).partitions();
+            Map<TopicPartition, OffsetSpec> want = new HashMap<>();
+            partitions.forEach(p -> want.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, Long> out = new HashMap<>();
+            admin.listOffsets(want).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+            return out;
+        }
+    }
+
+    /**
+     * Events written to the events topic between two offset snapshots: the sum of every record's
+     * event-count header (a record carries one request's events).
+     */
+    long eventsInTopic(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        long events = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>(to.keySet());
+            consumer.assign(parts);
+            parts.forEach(tp -> consumer.seek(tp, from.getOrDefault(tp, 0L)));
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < to.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read the events topic to its end offsets");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.offset() < to.get(new TopicPartition(r.topic(), r.partition()))) {
+                        Header h = r.headers().lastHeader(EventCodec.COUNT_HEADER);
+                        events += h == null ? 1 : Long.parseLong(new String(h.value(), StandardCharsets.US_ASCII));
+                    }
+                }
+            }
+        }
+        return events;
+    }
+
+    long storedEvents(String projectId) throws Exception {
+        try (Connection c = postgres.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM events WHERE project_id = ?")) {
+            ps.setString(1, projectId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** How the scorer drained a backlog into PostgreSQL. */
+    record Drain(long expected, long stored, Duration elapsed, double eventsPerSecond) {
+    }
+
+    /**
+     * Resumes the scorer and waits until the project's rows reach {@code expected} (or stop
+     * growing for 60 s). The rate counts from the first poll that saw new rows.
+     */
+    Drain drain(String projectId, long expected) throws Exception {
+        scorer.resume();
+        long startRows = storedEvents(projectId);
+        long polledAt = System.nanoTime();
+        long firstAt = 0;
+        long firstRows = startRows;
+        long last = startRows;
+        long lastChange = polledAt;
+        long rows = startRows;
+        while (rows < expected && System.nanoTime() - lastChange < Duration.ofSeconds(60).toNanos()) {
+            Thread.sleep(50);
+            long before = polledAt;
+            polledAt = System.nanoTime();
+            rows = storedEvents(projectId);
+            if (rows != last) {
+                if (firstAt == 0) {
+                    // The clock starts at the poll before the first new rows (after the consumer
+                    // re-joined its group), so the rate is the scorer's, not the wake-up's.
+                    firstAt = before;
+                    firstRows = last;
+                }
+                last = rows;
+                lastChange = polledAt;
+            }
+        }
+        // A little longer: a duplicate or a late extra row must show up in the check.
+        Thread.sleep(1000);
+        rows = storedEvents(projectId);
+        Duration elapsed = Duration.ofNanos(firstAt == 0 ? 0 : lastChange - firstAt);
+        double rate = elapsed.isZero() ? 0 : (last - firstRows) / (elapsed.toNanos() / 1e9);
+        return new Drain(expected, rows, elapsed, rate);
+    }
+
+    /** Plain COPY of the same rows into the same table, timed. */
+    record Copy(long rows, Duration elapsed, double eventsPerSecond) {
+    }
+
+    /**
+     * Reads up to {@code limit} of the project's stored rows and COPYs them back into
+     * {@code events} unchanged except for a new event id and project (the primary key must not
+     * collide): the physical limit of writing those rows into that table here.
+     */
+    Copy copyBack(String projectId, long limit) throws Exception {
+        String copyProject = projectId + "-copy";
+        try (Connection c = postgres.connect()) {
+            DevData.ensureProject(c, copyProject, "COPY comparison for " + projectId);
+            List<String> columns = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT column_name FROM "
+                    + "information_schema.columns WHERE table_name = 'events' AND table_schema = current_schema() "
+                    + "ORDER BY ordinal_position")) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+            List<String> select = columns.stream().map(col -> switch (col) {
+                case "event_id" -> "'evc' || substr(event_id, 4)";
+                case "project_id" -> "'" + copyProject + "'";
+                default -> col;
+            }).toList();
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            ByteArrayOutputStream rows = new ByteArrayOutputStream();
+            copy.copyOut("COPY (SELECT " + String.join(", ", select) + " FROM events WHERE project_id = '" + projectId
+                    + "' LIMIT " + limit + ") TO STDOUT (FORMAT binary)", rows);
+            byte[] data = rows.toByteArray();
+            long start = System.nanoTime();
+            long n = copy.copyIn("COPY events (" + String.join(", ", columns) + ") FROM STDIN (FORMAT binary)",
+                    new ByteArrayInputStream(data));
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            return new Copy(n, elapsed, n / (elapsed.toNanos() / 1e9));
+        }
+    }
+
+    /** Empties the event tables between workloads, so every workload starts from the same size. */
+    void truncateEvents() throws Exception {
+        try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
+            s.execute("SET lock_timeout = '60s'");
+            s.execute("TRUNCATE events, signals, agent_reports, sessions, daily_rollups, event_keys, health_minutes, "
+                    + "crash_signatures");
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(started);
+    }
+
+    private static void closeAll(List<AutoCloseable> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("stopping " + started.get(i) + ": " + e);
+            }
+        }
+    }
+}

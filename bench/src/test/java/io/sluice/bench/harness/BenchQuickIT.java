@@ -1,0 +1,38 @@
+package io.sluice.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The harness's quick mode, as CI runs it: every workload through the real gateway, ceiling
+ * server, Kafka broker, scorer and PostgreSQL processes, and the loss check after each. Asserts
+ * that the harness works and loses nothing; never asserts a speed.
+ */
+class BenchQuickIT {
+
+    @Test
+    void quickModeRunsEveryWorkloadAndLosesNothing() throws Exception {
+        Path out = Path.of("target", "bench-quick.json");
+        Files.deleteIfExists(out);
+        BenchMain.Results r = BenchMain.run(BenchMain.parse(new String[] {"--quick", "--out", out.toString()}));
+        System.out.println(Report.table(r));
+
+        assertThat(r.workloads()).extracting(BenchMain.WorkloadResult::name).containsExactlyElementsOf(Workload.names());
+        for (BenchMain.WorkloadResult w : r.workloads()) {
+            assertThat(w.loss().ok()).as(w.name() + ": " + w.loss().verdict()).isTrue();
+            assertThat(w.loss().acknowledged()).as(w.name() + " acknowledged events").isPositive();
+            assertThat(w.loss().inPostgres()).as(w.name()).isEqualTo(w.loss().inTopic());
+            assertThat(w.copy().rows()).as(w.name() + " rows copied back").isEqualTo(w.loss().inPostgres());
+        }
+        JsonNode json = JsonMapper.builder().build().readTree(out.toFile());
+        assertThat(json.get("machine").get("cores").intValue()).isPositive();
+        assertThat(json.get("command").stringValue()).startsWith("./sluice bench --quick");
+        assertThat(json.get("workloads")).hasSize(Workload.names().size());
+        assertThat(json.get("workloads").get(0).get("loss").get("ok").booleanValue()).isTrue();
+    }
+}
