@@ -31,7 +31,7 @@ public final class BenchMain {
     /** Run settings; {@link #parse} documents each flag. */
     record Options(boolean quick, List<String> workloads, Path out, Path workDir, boolean keep, Duration step,
             Duration measure, double p99BoundMs, double quickRate, Path gatewayJar, Path scorerJar, String classpath,
-            String heap, int partitions, long copyLimit, String command) {
+            String heap, int partitions, long copyLimit, double startRate, List<String> gatewayJvm, String command) {
     }
 
     private BenchMain() {
@@ -84,6 +84,8 @@ public final class BenchMain {
                 a.getOrDefault("heap", "1g"),
                 Integer.parseInt(a.getOrDefault("partitions", "4")),
                 Long.parseLong(a.getOrDefault("copy-limit", "300000")),
+                Double.parseDouble(a.getOrDefault("start-rate", "0")),
+                a.containsKey("gateway-jvm") ? List.of(a.get("gateway-jvm").trim().split("\\s+")) : List.of(),
                 "./sluice bench " + String.join(" ", args));
     }
 
@@ -92,7 +94,8 @@ public final class BenchMain {
 
                 usage: ./sluice bench [--quick] [--workloads cc-1,cc-10,...] [--out file.json] [--step-seconds 5]
                        [--measure-seconds 10] [--p99-ms 50] [--quick-rate 500] [--heap 1g] [--partitions 4]
-                       [--copy-limit 300000] [--work-dir dir] [--keep]""";
+                       [--copy-limit 300000] [--start-rate events/s] [--gateway-jvm "-XX:..."]
+                       [--work-dir dir] [--keep]""";
     }
 
     /** The module's exec jar, from the repository root or from bench/ (where Maven runs the IT). */
@@ -148,7 +151,7 @@ public final class BenchMain {
         List<WorkloadResult> results = new ArrayList<>();
         Map<String, Object> heap = new LinkedHashMap<>();
         Stack.Options so = new Stack.Options(o.workDir(), o.gatewayJar(), o.scorerJar(), o.classpath(), o.partitions(),
-                o.heap());
+                o.heap(), o.gatewayJvm());
         log("starting Kafka, PostgreSQL, gateway, scorer and ceiling server in " + o.workDir());
         try (Stack stack = Stack.start(so); LoadGenerator load = new LoadGenerator()) {
             for (String name : o.workloads()) {
@@ -235,7 +238,7 @@ public final class BenchMain {
             return new TargetResult(0, Latency.of(t.step()), null, t.step().cpuMicrosPerEvent(), t.brokerCpuMicrosPerEvent(),
                     List.of(Latency.of(t.step())));
         }
-        double start = w.eventsPerRequest() == 1 ? 1_000 : 5_000;
+        double start = o.startRate() > 0 ? o.startRate() : w.eventsPerRequest() == 1 ? 1_000 : 5_000;
         // Warm-up (JIT, connection pool, Kafka metadata): not part of any result.
         all.add(load.run(name, url, w, key, start, Duration.ofSeconds(10), fixedAck, process));
         RateSearch.Outcome found = RateSearch.search(at, start, 4_000_000, 3, o.p99BoundMs(), BenchMain::progress);

@@ -44,7 +44,8 @@ final class Stack implements AutoCloseable {
     /** Every child JVM gets the same explicit collector, so the reported GC is the one that ran. */
     static final List<String> GC = List.of("-XX:+UseG1GC");
 
-    record Options(Path workDir, Path gatewayJar, Path scorerJar, String classpath, int partitions, String heap) {
+    record Options(Path workDir, Path gatewayJar, Path scorerJar, String classpath, int partitions, String heap,
+            List<String> gatewayJvm) {
     }
 
     final Options options;
@@ -104,7 +105,12 @@ final class Stack implements AutoCloseable {
             List<String> gatewayArgs = new ArrayList<>(List.of("-jar", o.gatewayJar().toString(), "--server.port=" + gatewayPort,
                     "--sluice.kafka.bootstrap-servers=" + bootstrap));
             gatewayArgs.addAll(db);
-            ChildProcess gateway = ChildProcess.java("gateway", logs, jvm(o, o.heap()), gatewayArgs);
+            List<String> gatewayJvm = new ArrayList<>(jvm(o, o.heap()));
+            if (o.gatewayJvm().stream().anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"))) {
+                gatewayJvm.removeAll(GC); // the caller chose the collector
+            }
+            gatewayJvm.addAll(o.gatewayJvm());
+            ChildProcess gateway = ChildProcess.java("gateway", logs, gatewayJvm, gatewayArgs);
             started.add(gateway);
             int ceilingPort = freePort();
             ChildProcess ceiling = ChildProcess.java("ceiling", logs, jvm(o, o.heap()), List.of("-cp", o.classpath(),

@@ -227,6 +227,10 @@ public class CcBatchParser {
 
     /** ISO 8601 with an offset, or null. Shared by the batch dialects. */
     public static Instant parseTimestamp(String s) {
+        Instant fast = IsoTimestamps.parseCommon(s);
+        if (fast != null) {
+            return fast;
+        }
         try {
             return OffsetDateTime.parse(s).toInstant();
         } catch (DateTimeParseException e) {

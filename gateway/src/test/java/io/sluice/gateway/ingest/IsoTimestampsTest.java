@@ -1,0 +1,65 @@
+package io.sluice.gateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The fast timestamp path agrees with the JDK parser on every string it answers for. */
+class IsoTimestampsTest {
+
+    static Instant jdk(String s) {
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    @Test
+    void theCommonShapesAreReadWithoutTheJdkParser() {
+        for (String s : List.of("2026-05-13T09:00:00Z", "2026-05-13T09:00:00.123Z", "2026-05-13T09:00:00.123456789Z",
+                "2026-05-13T11:00:00+02:00", "2026-05-13T04:30:00.5-04:30", "2024-02-29T23:59:59Z")) {
+            assertThat(IsoTimestamps.parseCommon(s)).as(s).isNotNull().isEqualTo(jdk(s));
+        }
+    }
+
+    @Test
+    void whatItDoesNotRecognizeIsLeftToTheJdkParser() {
+        for (String s : List.of("2026-02-30T09:00:00Z", "2026-05-13T24:00:00Z", "2026-05-13T09:00:60Z",
+                "2026-05-13T09:00Z", "2026-05-13t09:00:00z", "2026-05-13T09:00:00.1234567891Z", "2026-05-13T09:00:00",
+                "2026-05-13T09:00:00+19:00", "2026-05-13T09:00:00+02:00:30", "2026-05-13T09:00:00.Z", "not a time",
+                "2026-05-13T09:00:00+0200", "+12026-05-13T09:00:00Z", "2026-13-13T09:00:00Z")) {
+            Instant fast = IsoTimestamps.parseCommon(s);
+            assertThat(fast == null || fast.equals(jdk(s))).as(s).isTrue();
+        }
+        assertThat(IsoTimestamps.parseCommon("2026-02-30T09:00:00Z")).isNull();
+        assertThat(CcBatchParser.parseTimestamp("2026-05-13t09:00:00z")).isEqualTo(jdk("2026-05-13t09:00:00z"));
+        assertThat(CcBatchParser.parseTimestamp("2026-02-30T09:00:00Z")).isNull();
+    }
+
+    @Test
+    void randomStringsNearTheCommonShapeNeverDisagree() {
+        Random random = new Random(20261123L);
+        String alphabet = "0123456789-:T.Z+ z";
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder b = new StringBuilder("2026-05-13T09:00:00.000+01:00");
+            for (int k = random.nextInt(4); k >= 0; k--) {
+                int at = random.nextInt(b.length());
+                b.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (random.nextInt(4) == 0) {
+                b.setLength(19 + random.nextInt(b.length() - 18));
+            }
+            String s = b.toString();
+            Instant fast = IsoTimestamps.parseCommon(s);
+            if (fast != null) {
+                assertThat(fast).as(s).isEqualTo(jdk(s));
+            }
+        }
+    }
+}
