@@ -240,7 +240,7 @@ public final class BenchMain {
         }
         double start = o.startRate() > 0 ? o.startRate() : w.eventsPerRequest() == 1 ? 1_000 : 5_000;
         // Warm-up (JIT, connection pool, Kafka metadata): not part of any result.
-        all.add(load.run(name, url, w, key, start, Duration.ofSeconds(10), fixedAck, process));
+        all.add(load.run(name, url, w, key, start, Duration.ofSeconds(20), fixedAck, process));
         RateSearch.Outcome found = RateSearch.search(at, start, 4_000_000, 3, o.p99BoundMs(), BenchMain::progress);
         double max = found.maxSustained();
         Timed half = timed(o, load, w, name, url, key, fixedAck, process, stack, max * 0.5, all);

@@ -7,7 +7,8 @@ import java.util.function.DoubleFunction;
 /**
  * Finds the highest arrival rate a target sustains (every request answered 2xx, p99 within the
  * bound): doubles the rate from {@code start} until a step fails, then bisects between the last
- * good and the first failed rate.
+ * good and the first failed rate. A failed step is run once more before the rate counts as failed:
+ * on two shared cores a single JIT recompilation or GC can spoil one short step.
  */
 final class RateSearch {
 
@@ -19,13 +20,27 @@ final class RateSearch {
 
     static Outcome search(DoubleFunction<LoadGenerator.Step> runAt, double start, double limit, int bisections,
             double p99BoundMs, java.util.function.Consumer<LoadGenerator.Step> progress) {
+        DoubleFunction<LoadGenerator.Step> confirmed = rate -> {
+            LoadGenerator.Step s = runAt.apply(rate);
+            progress.accept(s);
+            if (s.sustained(p99BoundMs)) {
+                return s;
+            }
+            LoadGenerator.Step again = runAt.apply(rate);
+            progress.accept(again);
+            return again;
+        };
+        return search(confirmed, start, limit, bisections, p99BoundMs);
+    }
+
+    private static Outcome search(DoubleFunction<LoadGenerator.Step> runAt, double start, double limit, int bisections,
+            double p99BoundMs) {
         List<LoadGenerator.Step> steps = new ArrayList<>();
         double good = 0;
         double bad = Double.POSITIVE_INFINITY;
         for (double rate = start; rate <= limit; rate *= 2) {
             LoadGenerator.Step s = runAt.apply(rate);
             steps.add(s);
-            progress.accept(s);
             if (s.sustained(p99BoundMs)) {
                 good = rate;
             } else {
@@ -37,7 +52,6 @@ final class RateSearch {
         for (double rate = start / 2; good == 0 && rate >= start / 16; rate /= 2) {
             LoadGenerator.Step s = runAt.apply(rate);
             steps.add(s);
-            progress.accept(s);
             if (s.sustained(p99BoundMs)) {
                 good = rate;
             } else {
@@ -48,7 +62,6 @@ final class RateSearch {
             double mid = (good + bad) / 2;
             LoadGenerator.Step s = runAt.apply(mid);
             steps.add(s);
-            progress.accept(s);
             if (s.sustained(p99BoundMs)) {
                 good = mid;
             } else {

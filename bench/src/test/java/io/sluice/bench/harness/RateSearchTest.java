@@ -1,0 +1,49 @@
+package io.sluice.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/** The search on a simulated target whose p99 rises past the bound above a known rate. */
+class RateSearchTest {
+
+    static LoadGenerator.Step step(double rate, double p99Ms) {
+        Histogram h = new Histogram(1, LoadGenerator.MAX_LATENCY_US, 3);
+        for (int i = 0; i < 1000; i++) {
+            h.recordValue((long) (p99Ms * 1000));
+        }
+        return new LoadGenerator.Step("sim", rate, Duration.ofSeconds(1), 10, 10, 10, 0, 0, Map.of(200, 10L), 0, false, h,
+                Duration.ZERO);
+    }
+
+    @Test
+    void findsTheKnee() {
+        RateSearch.Outcome o = RateSearch.search(rate -> step(rate, rate <= 37_000 ? 10 : 200), 5_000, 1e6, 3, 50, s -> { });
+        // 5k, 10k, 20k ok; 40k fails (twice); bisection 30k ok, 35k ok, 37.5k fails.
+        assertThat(o.maxSustained()).isEqualTo(35_000);
+    }
+
+    @Test
+    void aSingleSpoiledStepIsRunAgainBeforeTheRateCountsAsFailed() {
+        List<Double> runs = new ArrayList<>();
+        RateSearch.Outcome o = RateSearch.search(rate -> {
+            runs.add(rate);
+            // The first run at 20k hits a GC pause; the repeat is clean.
+            boolean spoiled = rate == 20_000 && runs.stream().filter(r -> r == 20_000).count() == 1;
+            return step(rate, spoiled || rate > 40_000 ? 200 : 10);
+        }, 5_000, 1e6, 0, 50, s -> { });
+        assertThat(runs).containsSubsequence(20_000.0, 20_000.0, 40_000.0, 80_000.0, 80_000.0);
+        assertThat(o.maxSustained()).isEqualTo(40_000);
+    }
+
+    @Test
+    void startsLowerWhenEvenTheFirstRateFails() {
+        RateSearch.Outcome o = RateSearch.search(rate -> step(rate, rate <= 1_500 ? 10 : 200), 5_000, 1e6, 0, 50, s -> { });
+        assertThat(o.maxSustained()).isEqualTo(1_250);
+    }
+}
