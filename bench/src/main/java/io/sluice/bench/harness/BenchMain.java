@@ -74,8 +74,8 @@ public final class BenchMain {
         return new Options(quick, workloads,
                 Path.of(a.getOrDefault("out", "bench/results/" + (quick ? "quick-" : "") + stamp + ".json")),
                 work, keep,
-                Duration.ofSeconds(Long.parseLong(a.getOrDefault("step-seconds", quick ? "2" : "5"))),
-                Duration.ofSeconds(Long.parseLong(a.getOrDefault("measure-seconds", quick ? "2" : "10"))),
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("step-seconds", quick ? "2" : "3"))),
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("measure-seconds", quick ? "2" : "5"))),
                 Double.parseDouble(a.getOrDefault("p99-ms", "50")),
                 Double.parseDouble(a.getOrDefault("quick-rate", "500")),
                 Path.of(a.getOrDefault("gateway-jar", findJar("gateway"))),
@@ -92,8 +92,8 @@ public final class BenchMain {
     static String usage() {
         return """
 
-                usage: ./sluice bench [--quick] [--workloads cc-1,cc-10,...] [--out file.json] [--step-seconds 5]
-                       [--measure-seconds 10] [--p99-ms 50] [--quick-rate 500] [--heap 1g] [--partitions 4]
+                usage: ./sluice bench [--quick] [--workloads cc-1,cc-10,...] [--out file.json] [--step-seconds 3]
+                       [--measure-seconds 5] [--p99-ms 50] [--quick-rate 500] [--heap 1g] [--partitions 4]
                        [--copy-limit 300000] [--start-rate events/s] [--gateway-jvm "-XX:..."]
                        [--work-dir dir] [--keep]""";
     }
@@ -156,6 +156,9 @@ public final class BenchMain {
         try (Stack stack = Stack.start(so); LoadGenerator load = new LoadGenerator()) {
             for (String name : o.workloads()) {
                 results.add(workload(o, stack, load, Workload.named(name, Instant.now())));
+                // Written after every workload, so a long run that is stopped keeps what it measured.
+                write(o, new Results(o.command(), started, Duration.between(started, Instant.now()), machine(), o.quick(),
+                        o.p99BoundMs(), results, heap));
             }
             heap.put("gateway", heapMiB(stack.gateway));
             heap.put("scorer", heapMiB(stack.scorer));
@@ -167,9 +170,13 @@ public final class BenchMain {
         }
         Results r = new Results(o.command(), started, Duration.between(started, Instant.now()), machine(), o.quick(),
                 o.p99BoundMs(), results, heap);
+        write(o, r);
+        return r;
+    }
+
+    private static void write(Options o, Results r) throws IOException {
         Files.createDirectories(o.out().toAbsolutePath().getParent());
         JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValue(o.out().toFile(), r);
-        return r;
     }
 
     private static WorkloadResult workload(Options o, Stack stack, LoadGenerator load, Workload w) throws Exception {
