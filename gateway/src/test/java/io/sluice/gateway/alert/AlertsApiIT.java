@@ -146,9 +146,28 @@ class AlertsApiIT {
         String id = fixtures.alert("proj-alerts", "moves", "warning", "open", NOW.minusSeconds(5), NOW.minusSeconds(5), "x");
         assertThat(post("/v1/alerts/" + id + "/acknowledge", readOnly, 403).get("error").stringValue()).contains("write:alerts");
         assertThat(post("/v1/alerts/" + id + "/acknowledge", key, 200).get("status").stringValue()).isEqualTo("acknowledged");
+        // The app has been scored up to a minute; a hand resolution remembers it, so the scorer
+        // judges the fix only on windows after it (docs/scoring.md).
+        java.time.OffsetDateTime scoredUntil = java.time.OffsetDateTime.parse("2026-11-23T10:07:00Z");
+        try (java.sql.Connection c = SharedInfrastructure.get().postgres().connect();
+             java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO scoring_state (project_id, app_id, first_seen, "
+                     + "watermark, evaluated_until) VALUES ('proj-alerts', 'moves', ?, ?, ?)")) {
+            ps.setObject(1, scoredUntil.minusHours(3));
+            ps.setObject(2, scoredUntil.plusMinutes(2));
+            ps.setObject(3, scoredUntil);
+            ps.executeUpdate();
+        }
         JsonNode done = post("/v1/alerts/" + id + "/resolve", key, 200);
         assertThat(done.get("status").stringValue()).isEqualTo("resolved");
         assertThat(done.get("resolution").get("reason").stringValue()).isEqualTo("manual");
+        try (java.sql.Connection c = SharedInfrastructure.get().postgres().connect();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT resolved_position FROM alerts WHERE alert_id = ?")) {
+            ps.setString(1, id);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getObject(1, java.time.OffsetDateTime.class).toInstant()).isEqualTo(scoredUntil.toInstant());
+            }
+        }
         assertThat(post("/v1/alerts/" + id + "/resolve", key, 200).get("status").stringValue()).isEqualTo("resolved");
         assertThat(get("/v1/alerts/" + id, key, 200).get("timeline")).extracting(t -> t.get("kind").stringValue())
                 .containsExactly("alert.opened", "alert.updated", "alert.resolved");
