@@ -2,7 +2,9 @@ package io.sluice.bench.harness;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.DoubleFunction;
+import java.util.function.DoublePredicate;
 
 /**
  * Finds the highest arrival rate a target sustains (every request answered 2xx, p99 within the
@@ -19,40 +21,32 @@ final class RateSearch {
     }
 
     static Outcome search(DoubleFunction<LoadGenerator.Step> runAt, double start, double limit, int bisections,
-            double p99BoundMs, java.util.function.Consumer<LoadGenerator.Step> progress) {
-        DoubleFunction<LoadGenerator.Step> confirmed = rate -> {
-            LoadGenerator.Step s = runAt.apply(rate);
-            progress.accept(s);
-            if (s.sustained(p99BoundMs)) {
-                return s;
-            }
-            LoadGenerator.Step again = runAt.apply(rate);
-            progress.accept(again);
-            return again;
-        };
-        return search(confirmed, start, limit, bisections, p99BoundMs);
-    }
-
-    private static Outcome search(DoubleFunction<LoadGenerator.Step> runAt, double start, double limit, int bisections,
-            double p99BoundMs) {
+            double p99BoundMs, Consumer<LoadGenerator.Step> progress) {
         List<LoadGenerator.Step> steps = new ArrayList<>();
+        // Runs a rate (twice if the first run fails), records every step, says whether it held.
+        DoublePredicate sustains = rate -> {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                LoadGenerator.Step s = runAt.apply(rate);
+                steps.add(s);
+                progress.accept(s);
+                if (s.sustained(p99BoundMs)) {
+                    return true;
+                }
+            }
+            return false;
+        };
         double good = 0;
         double bad = Double.POSITIVE_INFINITY;
-        for (double rate = start; rate <= limit; rate *= 2) {
-            LoadGenerator.Step s = runAt.apply(rate);
-            steps.add(s);
-            if (s.sustained(p99BoundMs)) {
+        for (double rate = start; rate <= limit && bad == Double.POSITIVE_INFINITY; rate *= 2) {
+            if (sustains.test(rate)) {
                 good = rate;
             } else {
                 bad = rate;
-                break;
             }
         }
         // Even the first rate failed: look below it.
         for (double rate = start / 2; good == 0 && rate >= start / 16; rate /= 2) {
-            LoadGenerator.Step s = runAt.apply(rate);
-            steps.add(s);
-            if (s.sustained(p99BoundMs)) {
+            if (sustains.test(rate)) {
                 good = rate;
             } else {
                 bad = rate;
@@ -60,9 +54,7 @@ final class RateSearch {
         }
         for (int i = 0; i < bisections && bad != Double.POSITIVE_INFINITY && good > 0; i++) {
             double mid = (good + bad) / 2;
-            LoadGenerator.Step s = runAt.apply(mid);
-            steps.add(s);
-            if (s.sustained(p99BoundMs)) {
+            if (sustains.test(mid)) {
                 good = mid;
             } else {
                 bad = mid;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -83,7 +84,7 @@ record Workload(String name, String dialect, String path, String authHeader, Str
         return b.append("]}").toString();
     }
 
-    private static List<byte[]> pool(java.util.function.IntFunction<String> body, boolean gzip) {
+    private static List<byte[]> pool(IntFunction<String> body, boolean gzip) {
         List<byte[]> out = new ArrayList<>(POOL);
         for (int i = 0; i < POOL; i++) {
             byte[] raw = body.apply(i).getBytes(StandardCharsets.UTF_8);

@@ -39,6 +39,7 @@ class RateSearchTest {
         }, 5_000, 1e6, 0, 50, s -> { });
         assertThat(runs).containsSubsequence(20_000.0, 20_000.0, 40_000.0, 80_000.0, 80_000.0);
         assertThat(o.maxSustained()).isEqualTo(40_000);
+        assertThat(o.steps()).as("every run is in the outcome, the spoiled one too").hasSize(runs.size());
     }
 
     @Test
