@@ -227,8 +227,8 @@ public final class EventCodec {
                     text(n, "app_version"),
                     text(n, "session_id"),
                     required(n, "type"),
-                    Instant.parse(required(n, "timestamp")),
-                    Instant.parse(required(n, "received_at")),
+                    instant(required(n, "timestamp")),
+                    instant(required(n, "received_at")),
                     text(n, "dialect"),
                     object(n, "user"),
                     object(n, "device"),
@@ -250,6 +250,12 @@ public final class EventCodec {
             throw new MalformedEventException("'" + name + "' is not a string");
         }
         return v.stringValue();
+    }
+
+    /** The gateway writes {@code Instant.toString()}: the fast path reads it, the JDK parser the rest. */
+    private static Instant instant(String s) {
+        Instant fast = IsoTimestamps.parseCommon(s);
+        return fast != null ? fast : Instant.parse(s);
     }
 
     private static String required(Layered n, String name) {

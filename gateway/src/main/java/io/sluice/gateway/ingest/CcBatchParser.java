@@ -2,6 +2,7 @@ package io.sluice.gateway.ingest;
 
 import io.sluice.common.event.CanonicalEvent;
 import io.sluice.common.event.Dialect;
+import io.sluice.common.event.IsoTimestamps;
 import io.sluice.common.id.Ids;
 import io.sluice.gateway.error.ApiException;
 import io.sluice.gateway.error.ApiException.FieldProblem;

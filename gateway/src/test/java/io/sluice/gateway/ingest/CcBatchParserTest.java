@@ -89,4 +89,11 @@ class CcBatchParserTest {
         assertThat(IngestResponse.credits(100)).isEqualTo(1);
         assertThat(IngestResponse.credits(101)).isEqualTo(2);
     }
+
+    @Test
+    void timestampsTheFastPathDoesNotRecognizeAreLeftToTheJdkParser() {
+        assertThat(CcBatchParser.parseTimestamp("2026-05-13t09:00:00z"))
+                .isEqualTo(java.time.OffsetDateTime.parse("2026-05-13t09:00:00z").toInstant());
+        assertThat(CcBatchParser.parseTimestamp("2026-02-30T09:00:00Z")).isNull();
+    }
 }

@@ -1,4 +1,4 @@
-package io.sluice.gateway.ingest;
+package io.sluice.common.event;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -12,13 +12,13 @@ import java.time.ZoneOffset;
  * the digits directly. Anything it does not fully recognize returns null, and the caller falls
  * back to the JDK parser, so both accept and reject exactly the same strings.
  */
-final class IsoTimestamps {
+public final class IsoTimestamps {
 
     private IsoTimestamps() {
     }
 
     /** The instant, or null when {@code s} is not in the common shape (not necessarily invalid). */
-    static Instant parseCommon(String s) {
+    public static Instant parseCommon(String s) {
         int n = s.length();
         if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
                 || s.charAt(16) != ':') {
