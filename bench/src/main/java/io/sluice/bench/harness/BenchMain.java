@@ -185,6 +185,7 @@ public final class BenchMain {
         log("workload " + w.name() + ": " + w.eventsPerRequest() + " events/request, "
                 + Math.round(w.bytesPerEvent()) + " bytes/event" + (w.gzip() ? " (gzip)" : ""));
         // The scorer is frozen while HTTP is measured, so it does not take the cores; it drains after.
+        long storedBefore = stack.scorerStoredEvents();
         stack.scorer.pause();
         Map<TopicPartition, Long> before = stack.endOffsets(Stack.EVENTS_TOPIC);
         List<LoadGenerator.Step> gatewaySteps = new ArrayList<>();
@@ -196,7 +197,7 @@ public final class BenchMain {
         long inTopic = stack.eventsInTopic(before, after);
         log("  loss check: " + acked + " events acknowledged, " + inTopic + " in " + Stack.EVENTS_TOPIC
                 + "; scorer draining");
-        Stack.Drain drain = stack.drain(project, inTopic);
+        Stack.Drain drain = stack.drain(project, inTopic, storedBefore);
         Loss loss = verdict(acked, unacked, inTopic, drain.stored());
         log("  " + loss.verdict());
         Stack.Copy copy = drain.stored() == 0 ? null : stack.copyBack(project, o.copyLimit());

@@ -7,6 +7,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,6 +36,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Everything the benchmark runs against, each in its own process on loopback: a Kafka broker
@@ -43,6 +49,7 @@ final class Stack implements AutoCloseable {
     static final String CEILING_TOPIC = "bench.ceiling";
     /** Every child JVM gets the same explicit collector, so the reported GC is the one that ran. */
     static final List<String> GC = List.of("-XX:+UseG1GC");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     record Options(Path workDir, Path gatewayJar, Path scorerJar, String classpath, int partitions, String heap,
             List<String> gatewayJvm) {
@@ -57,10 +64,13 @@ final class Stack implements AutoCloseable {
     final String bootstrap;
     final String gatewayUrl;
     final String ceilingUrl;
+    final String scorerUrl;
     private final List<AutoCloseable> started;
+    private final HttpClient http = HttpClient.newHttpClient();
 
     private Stack(Options options, PostgresServer postgres, ChildProcess kafka, ChildProcess gateway, ChildProcess scorer,
-            ChildProcess ceiling, String bootstrap, String gatewayUrl, String ceilingUrl, List<AutoCloseable> started) {
+            ChildProcess ceiling, String bootstrap, String gatewayUrl, String ceilingUrl, String scorerUrl,
+            List<AutoCloseable> started) {
         this.options = options;
         this.postgres = postgres;
         this.kafka = kafka;
@@ -70,6 +80,7 @@ final class Stack implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.gatewayUrl = gatewayUrl;
         this.ceilingUrl = ceilingUrl;
+        this.scorerUrl = scorerUrl;
         this.started = started;
     }
 
@@ -118,10 +129,11 @@ final class Stack implements AutoCloseable {
             started.add(ceiling);
             String gatewayUrl = "http://127.0.0.1:" + gatewayPort;
             gateway.awaitHttpOk(gatewayUrl + "/actuator/health/readiness", Duration.ofSeconds(120));
-            scorer.awaitHttpOk("http://127.0.0.1:" + scorerPort + "/actuator/health/readiness", Duration.ofSeconds(120));
+            String scorerUrl = "http://127.0.0.1:" + scorerPort;
+            scorer.awaitHttpOk(scorerUrl + "/actuator/health/readiness", Duration.ofSeconds(120));
             ceiling.awaitLogLine(CeilingServer.READY, Duration.ofSeconds(60));
             return new Stack(o, pg, kafka, gateway, scorer, ceiling, bootstrap, gatewayUrl, "http://127.0.0.1:" + ceilingPort,
-                    started);
+                    scorerUrl, started);
         } catch (Exception e) {
             closeAll(started);
             throw e;
@@ -211,40 +223,57 @@ final class Stack implements AutoCloseable {
     }
 
     /**
-     * Resumes the scorer and waits until the project's rows reach {@code expected} (or stop
-     * growing for 60 s). The rate counts from the first poll that saw new rows.
+     * Resumes the scorer and waits until it has stored {@code expected} events more than
+     * {@code storedBefore} (its counter read before it was paused; see {@link #scorerStoredEvents}),
+     * or stored nothing for 60 s, then counts the project's rows once for the loss check. Progress
+     * is read from the scorer's own counter, not by counting rows: a {@code count(*)} over millions
+     * of rows every 50 ms would take a core from PostgreSQL while it is being measured. The rate
+     * counts from the poll before the first stored events (after the consumer re-joined its group).
      */
-    Drain drain(String projectId, long expected) throws Exception {
+    Drain drain(String projectId, long expected, long storedBefore) throws Exception {
+        long base = storedBefore;
         scorer.resume();
-        long startRows = storedEvents(projectId);
         long polledAt = System.nanoTime();
         long firstAt = 0;
-        long firstRows = startRows;
-        long last = startRows;
+        long firstStored = 0;
+        long last = 0;
         long lastChange = polledAt;
-        long rows = startRows;
-        while (rows < expected && System.nanoTime() - lastChange < Duration.ofSeconds(60).toNanos()) {
+        while (last < expected && System.nanoTime() - lastChange < Duration.ofSeconds(60).toNanos()) {
             Thread.sleep(50);
             long before = polledAt;
             polledAt = System.nanoTime();
-            rows = storedEvents(projectId);
-            if (rows != last) {
+            long stored = scorerStoredEvents() - base;
+            if (stored != last) {
                 if (firstAt == 0) {
-                    // The clock starts at the poll before the first new rows (after the consumer
-                    // re-joined its group), so the rate is the scorer's, not the wake-up's.
                     firstAt = before;
-                    firstRows = last;
+                    firstStored = last;
                 }
-                last = rows;
+                last = stored;
                 lastChange = polledAt;
             }
         }
         // A little longer: a duplicate or a late extra row must show up in the check.
         Thread.sleep(1000);
-        rows = storedEvents(projectId);
+        long rows = storedEvents(projectId);
         Duration elapsed = Duration.ofNanos(firstAt == 0 ? 0 : lastChange - firstAt);
-        double rate = elapsed.isZero() ? 0 : (last - firstRows) / (elapsed.toNanos() / 1e9);
+        double rate = elapsed.isZero() ? 0 : (last - firstStored) / (elapsed.toNanos() / 1e9);
         return new Drain(expected, rows, elapsed, rate);
+    }
+
+    /** The scorer's {@code sluice_scorer_events_stored} counter: rows it inserted since it started. */
+    long scorerStoredEvents() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(scorerUrl
+                + "/actuator/metrics/sluice_scorer_events_stored")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("scorer metrics answered " + r.statusCode() + ": " + r.body());
+        }
+        for (JsonNode m : JSON.readTree(r.body()).path("measurements")) {
+            if (m.path("statistic").asString().equals("COUNT")) {
+                return Math.round(m.path("value").asDouble());
+            }
+        }
+        throw new IOException("no COUNT in the scorer's sluice_scorer_events_stored: " + r.body());
     }
 
     /** Plain COPY of the same rows into the same table, timed. */
