@@ -14,7 +14,14 @@ import org.springframework.validation.annotation.Validated;
  * @param topic            events topic. Default {@code sluice.events}.
  * @param groupId          consumer group; replicas with the same group share partitions.
  *                         Default {@code sluice-scorer}.
- * @param maxPollRecords   records per poll, i.e. per stored batch. Default 500.
+ * @param maxPollRecords   records per poll (a record holds one request's events). A poll is
+ *                         committed once, after all of it is stored. Default 500.
+ * @param writers          a poll's records are spread over this many writer lanes by record key
+ *                         (project and session), each storing in its own transactions on its own
+ *                         connection, in parallel (one key's records stay in one lane, in order).
+ *                         Default 2.
+ * @param batchEvents      most events stored in one transaction; a lane's share of a poll is
+ *                         split into transactions of at most this many. Default 5000.
  * @param retryMin         first back-off after a failed write. Default 200ms.
  * @param retryMax         longest back-off between write attempts (retried until it succeeds;
  *                         meanwhile nothing is committed and polling pauses). Default 10s.
@@ -38,6 +45,8 @@ public record ScorerProperties(
         @NotBlank String topic,
         @NotBlank String groupId,
         @Min(1) Integer maxPollRecords,
+        @Min(1) Integer writers,
+        @Min(1) Integer batchEvents,
         Duration retryMin,
         Duration retryMax,
         Duration drainTimeout,
@@ -53,6 +62,8 @@ public record ScorerProperties(
         topic = topic == null ? "sluice.events" : topic;
         groupId = groupId == null ? "sluice-scorer" : groupId;
         maxPollRecords = maxPollRecords == null ? 500 : maxPollRecords;
+        writers = writers == null ? 2 : writers;
+        batchEvents = batchEvents == null ? 5000 : batchEvents;
         retryMin = retryMin == null ? Duration.ofMillis(200) : retryMin;
         retryMax = retryMax == null ? Duration.ofSeconds(10) : retryMax;
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(20) : drainTimeout;

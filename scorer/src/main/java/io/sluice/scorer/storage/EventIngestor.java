@@ -12,8 +12,12 @@ import io.sluice.scorer.consume.ConsumedRecord;
 import io.sluice.scorer.consume.DeadLetters;
 import io.sluice.scorer.consume.DeadLetters.DeadLetter;
 import io.sluice.scorer.consume.EventSource;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,13 +26,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
  * The scorer's storage loop: batch from Kafka, decode, write to PostgreSQL (retrying until it
- * succeeds), then commit the batch's offsets. One batch at a time, so offsets are committed in
- * order and never ahead of the rows.
+ * succeeds), then commit the batch's offsets. One poll at a time, so offsets are committed in
+ * order and never ahead of the rows; within a poll, the records are spread by key over
+ * {@code writers} lanes that store in parallel, each on its own connection, because one
+ * PostgreSQL backend runs on one core.
  *
  * <p>On shutdown it stops taking new batches, lets the one in flight finish and commit, then
  * closes the consumer; records it did not commit are redelivered to the next owner.
@@ -48,11 +57,13 @@ public class EventIngestor implements SmartLifecycle {
     private final Counter writeRetries;
     private final Counter commitFailures;
     private final Timer batchTimer;
+    private final Timer writeTimer;
 
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile CountDownLatch drained = new CountDownLatch(0);
     private volatile Disposable subscription;
+    private volatile Scheduler prepareThreads;
 
     public EventIngestor(EventSource source, BatchStore store, DeadLetters deadLetters, ScorerProperties props,
             MeterRegistry meters) {
@@ -67,42 +78,83 @@ public class EventIngestor implements SmartLifecycle {
         this.commitFailures = meters.counter("sluice_scorer_commit_failures");
         this.batchTimer = Timer.builder("sluice_scorer_batch").description("Decode, store and commit one poll batch")
                 .publishPercentileHistogram().register(meters);
+        this.writeTimer = Timer.builder("sluice_scorer_write")
+                .description("Store one transaction of at most batch-events events (one writer lane)")
+                .publishPercentileHistogram().register(meters);
     }
 
     @Override
     public void start() {
         stopping.set(false);
+        // Decoding and COPY encoding are CPU work, one task per writer lane. Not Reactor's parallel
+        // threads: those must never wait, and Jackson's caches lock briefly on first use.
+        prepareThreads = Schedulers.newBoundedElastic(props.writers(), 4 * props.writers(), "sluice-scorer-prepare");
         subscription = source.batches()
-                .concatMap(this::process, 0)
+                // Decoding and encoding for COPY (on worker threads) run one poll ahead of storing,
+                // so PostgreSQL does not wait while the scorer prepares the next poll. Storing and
+                // committing stay one poll at a time, in poll order.
+                .concatMap(this::prepare, 0)
+                .concatMap(this::storeAndCommit, 1)
                 .subscribe(null, e -> log.error("scorer pipeline stopped unexpectedly", e));
         log.info("scorer consuming {} as group {}", props.topic(), props.groupId());
     }
 
-    private Mono<Void> process(ConsumedBatch batch) {
+    /** A poll decoded and encoded for COPY, lane by lane. */
+    private record PreparedPoll(ConsumedBatch batch, List<PreparedLane> lanes) {
+
+        List<DeadLetter> poisoned() {
+            return lanes.stream().flatMap(l -> l.poisoned().stream()).toList();
+        }
+
+        int events() {
+            return lanes.stream().mapToInt(PreparedLane::events).sum();
+        }
+    }
+
+    /** One lane's events as transactions of at most {@code batch-events}, and its poison records. */
+    private record PreparedLane(List<EventWriter.Staged> transactions, List<DeadLetter> poisoned, int events) {
+    }
+
+    private Mono<PreparedPoll> prepare(ConsumedBatch batch) {
+        return Flux.fromIterable(lanes(batch.records(), props.writers()))
+                .flatMapSequential(lane -> Mono.fromCallable(() -> prepareLane(lane)).subscribeOn(prepareThreads),
+                        props.writers())
+                .collectList()
+                .map(lanes -> new PreparedPoll(batch, lanes));
+    }
+
+    private PreparedLane prepareLane(List<ConsumedRecord> records) {
+        List<DeadLetter> poisoned = new ArrayList<>();
+        List<CanonicalEvent> events = decode(records, poisoned);
+        int size = props.batchEvents();
+        List<EventWriter.Staged> transactions = new ArrayList<>();
+        for (int from = 0; from < events.size(); from += size) {
+            transactions.add(store.stage(events.subList(from, Math.min(events.size(), from + size))));
+        }
+        return new PreparedLane(transactions, poisoned, events.size());
+    }
+
+    private Mono<Void> storeAndCommit(PreparedPoll poll) {
         if (stopping.get()) {
             // Not stored, not committed: the next owner of these partitions gets them again.
             return Mono.empty();
         }
         inFlight.incrementAndGet();
         Timer.Sample sample = Timer.start();
-        List<DeadLetter> poisoned = new ArrayList<>();
-        List<CanonicalEvent> events = decode(batch.records(), poisoned);
+        if (log.isDebugEnabled()) {
+            log.debug("storing a poll of {} records: {} events in lanes of {} transactions", poll.batch().records().size(),
+                    poll.events(), poll.lanes().stream().map(l -> l.transactions().size()).toList());
+        }
+        List<DeadLetter> poisoned = poll.poisoned();
         // Dead letters first: once they are in Kafka, the batch's offsets may move past them.
         return deadLetters.publish(poisoned)
                 .retryWhen(retry("dead-lettering " + poisoned.size() + " records"))
                 .doOnSuccess(v -> poison.increment(poisoned.size()))
-                .then(store.store(events).retryWhen(retry("storing " + events.size() + " events")))
+                .then(Flux.fromIterable(poll.lanes()).flatMap(this::storeLane, props.writers()).reduce(0, Integer::sum))
                 .flatMap(inserted -> {
                     stored.increment(inserted);
-                    duplicates.increment(events.size() - inserted);
-                    // A commit can fail when a rebalance moved the partitions away meanwhile: the rows
-                    // are durable, the next owner re-reads the records and stores nothing twice.
-                    return batch.commit().onErrorResume(e -> {
-                        commitFailures.increment();
-                        log.warn("offset commit failed ({}); the partitions' next owner re-reads these {} records",
-                                e.toString(), batch.records().size());
-                        return Mono.empty();
-                    });
+                    duplicates.increment(poll.events() - inserted);
+                    return commit(poll.batch());
                 })
                 .doFinally(s -> {
                     sample.stop(batchTimer);
@@ -110,6 +162,71 @@ public class EventIngestor implements SmartLifecycle {
                         drained.countDown();
                     }
                 });
+    }
+
+    /**
+     * Splits a poll's records into writer lanes by record key, so the records of one key (the
+     * gateway keys by project and session) are stored by one lane, in offset order, and two lanes
+     * never update the same session at once. Keys are dealt largest first to the lane with the
+     * fewest bytes so far, so the lanes finish together (the next poll waits for the slowest).
+     * Not by partition: a poll often holds one partition only. Records without a key are grouped
+     * by partition.
+     */
+    static List<List<ConsumedRecord>> lanes(List<ConsumedRecord> records, int writers) {
+        Map<Object, List<ConsumedRecord>> byKey = new LinkedHashMap<>();
+        for (ConsumedRecord r : records) {
+            Object key = r.key() == null ? Integer.valueOf(r.partition()) : ByteBuffer.wrap(r.key());
+            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+        }
+        List<List<ConsumedRecord>> groups = new ArrayList<>(byKey.values());
+        groups.sort(Comparator.comparingLong(EventIngestor::bytes).reversed());
+        List<List<ConsumedRecord>> lanes = new ArrayList<>(writers);
+        long[] load = new long[writers];
+        for (int i = 0; i < writers; i++) {
+            lanes.add(new ArrayList<>());
+        }
+        for (List<ConsumedRecord> group : groups) {
+            int lightest = 0;
+            for (int i = 1; i < writers; i++) {
+                if (load[i] < load[lightest]) {
+                    lightest = i;
+                }
+            }
+            lanes.get(lightest).addAll(group);
+            load[lightest] += bytes(group);
+        }
+        lanes.removeIf(List::isEmpty);
+        return lanes;
+    }
+
+    private static long bytes(List<ConsumedRecord> group) {
+        long n = 0;
+        for (ConsumedRecord r : group) {
+            n += r.value() == null ? 1 : r.value().length + 1;
+        }
+        return n;
+    }
+
+    /** One lane's transactions, one after the other, each retried until it is stored. */
+    private Mono<Integer> storeLane(PreparedLane lane) {
+        return Flux.fromIterable(lane.transactions())
+                .concatMap(staged -> Mono.defer(() -> {
+                    Timer.Sample sample = Timer.start();
+                    return store.store(staged).retryWhen(retry("storing " + staged.events() + " events"))
+                            .doOnSuccess(n -> sample.stop(writeTimer));
+                }))
+                .reduce(0, Integer::sum);
+    }
+
+    private Mono<Void> commit(ConsumedBatch batch) {
+        // A commit can fail when a rebalance moved the partitions away meanwhile: the rows are
+        // durable, the next owner re-reads the records and stores nothing twice.
+        return batch.commit().onErrorResume(e -> {
+            commitFailures.increment();
+            log.warn("offset commit failed ({}); the partitions' next owner re-reads these {} records",
+                    e.toString(), batch.records().size());
+            return Mono.empty();
+        });
     }
 
     private static String rootCause(Throwable t) {
@@ -160,6 +277,10 @@ public class EventIngestor implements SmartLifecycle {
         Disposable s = subscription;
         if (s != null) {
             s.dispose();
+        }
+        Scheduler threads = prepareThreads;
+        if (threads != null) {
+            threads.dispose();
         }
         log.info("scorer stopped");
     }

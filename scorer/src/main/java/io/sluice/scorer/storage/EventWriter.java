@@ -28,7 +28,9 @@ public class EventWriter {
             "CREATE TEMP TABLE IF NOT EXISTS sluice_staging (LIKE events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
     private static final String COPY = "COPY sluice_staging (" + String.join(", ", COLUMNS) + ") FROM STDIN";
     private static final String COLS = String.join(", ", COLUMNS);
-    private static final String OS_VERSION = "coalesce(device->>'os_version', payload->>'os_version')";
+    /** The derived records read only these columns of the inserted rows: no user, location, tags or custom. */
+    private static final String INSERTED = "event_id, occurred_at, received_at, project_id, app_id, platform, app_version,"
+            + " session_id, type, payload, coalesce(device->>'os_version', payload->>'os_version') AS os_version";
     /** A crash ends its session unless it says {@code "fatal": false}. */
     private static final String FATAL_CRASH = "(type = 'crash' AND NOT (jsonb_typeof(payload->'fatal') = 'boolean'"
             + " AND NOT (payload->>'fatal')::boolean))";
@@ -50,11 +52,11 @@ public class EventWriter {
             + " INSERT INTO events (" + COLS + ") SELECT " + COLS + " FROM sluice_staging WHERE NOT " + KEYED
             + "  UNION ALL (SELECT DISTINCT ON (event_id) " + COLS + " FROM sluice_staging"
             + "   WHERE event_id IN (SELECT event_id FROM claimed) ORDER BY event_id, received_at)"
-            + " ON CONFLICT (event_id, occurred_at) DO NOTHING RETURNING *),"
+            + " ON CONFLICT (event_id, occurred_at) DO NOTHING RETURNING " + INSERTED + "),"
             + " sig AS (INSERT INTO signals (signal_id, event_id, project_id, app_id, type, occurred_at, platform,"
             + "   app_version, os_version, session_id, name, payload)"
             + "  SELECT 'sig_' || substring(event_id from position('_' in event_id) + 1), event_id, project_id, app_id,"
-            + "   type, occurred_at, platform, app_version, coalesce(device->>'os_version', payload->>'os_version'),"
+            + "   type, occurred_at, platform, app_version, os_version,"
             + "   session_id, CASE type WHEN 'crash' THEN payload->>'exception' WHEN 'network_error' THEN payload->>'endpoint'"
             + "   WHEN 'error' THEN payload->>'name' ELSE payload->>'screen' END, payload"
             + "  FROM inserted WHERE type IN ('crash', 'anr', 'network_error', 'slow_render', 'friction', 'error')"
@@ -83,7 +85,7 @@ public class EventWriter {
             + "   count(*) FILTER (WHERE type = 'tool_result' AND (payload->'is_error' = 'true'::jsonb"
             + "     OR payload->'success' = 'false'::jsonb"
             + "     OR (payload ? 'error' AND payload->'error' NOT IN ('null'::jsonb, 'false'::jsonb)))),"
-            + "   max(" + OS_VERSION + ")"
+            + "   max(os_version)"
             + "  FROM inserted WHERE session_id IS NOT NULL GROUP BY project_id, session_id ORDER BY project_id, session_id"
             + "  ON CONFLICT (project_id, session_id) DO UPDATE SET"
             + "   first_seen = LEAST(s.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(s.last_seen, EXCLUDED.last_seen),"
@@ -111,7 +113,7 @@ public class EventWriter {
             + "    WHERE r.crashed AND NOT coalesce(p.crashed, false)"
             + "   UNION ALL SELECT project_id, app_id, date_trunc('minute', occurred_at),"
             + "    CASE type WHEN 'page_hit' THEN 'screen_view' ELSE type END,"
-            + "    coalesce(platform, ''), coalesce(" + OS_VERSION + ", ''), coalesce(app_version, ''),"
+            + "    coalesce(platform, ''), coalesce(os_version, ''), coalesce(app_version, ''),"
             + "    left(coalesce(CASE type WHEN 'network_error' THEN payload->>'endpoint' WHEN 'error' THEN payload->>'name'"
             + "     ELSE payload->>'screen' END, ''), 256), 1,"
             + "    CASE WHEN type = 'network_error' AND jsonb_typeof(payload->'latency_ms') = 'number'"
@@ -146,7 +148,7 @@ public class EventWriter {
             + "  GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
             + "  ON CONFLICT (project_id, app_id, name, day) DO UPDATE SET count = r.count + EXCLUDED.count,"
             + "   sum_value = r.sum_value + EXCLUDED.sum_value)"
-            + " SELECT event_id FROM inserted";
+            + " SELECT count(*) FROM inserted";
 
     private final DatabaseClient db;
 
@@ -154,19 +156,32 @@ public class EventWriter {
         this.db = db;
     }
 
+    /** A batch encoded for COPY (text format), ready to send. */
+    public record Staged(int events, byte[] copyText) {
+    }
+
+    /** Encodes the events for COPY: CPU work the caller should keep off I/O threads. */
+    public Staged stage(List<CanonicalEvent> events) {
+        return new Staged(events.size(), CopyText.rows(events));
+    }
+
     /**
-     * Stores the events and what they derive; emits the ids of the rows actually inserted.
+     * Stores the events and what they derive; emits how many rows were actually inserted (a
+     * replayed event is not).
      */
-    public Flux<String> write(List<CanonicalEvent> events) {
-        if (events.isEmpty()) {
-            return Flux.empty();
+    public Mono<Integer> write(Staged staged) {
+        if (staged.events() == 0) {
+            return Mono.just(0);
         }
-        return db.inConnectionMany(connection -> {
+        return db.inConnection(connection -> {
             PostgresqlConnection pg = unwrap(connection);
             return Flux.from(pg.createStatement(CREATE_STAGING).execute()).concatMap(r -> r.getRowsUpdated())
-                    .then(Mono.defer(() -> pg.copyIn(COPY, Flux.just(Unpooled.wrappedBuffer(CopyText.rows(events))))))
-                    .thenMany(Flux.from(pg.createStatement(MOVE).execute())
-                            .concatMap(r -> r.map((row, meta) -> row.get(0, String.class))));
+                    // A fresh buffer per attempt: a retry must send the rows again from the start.
+                    .then(Mono.defer(() -> pg.copyIn(COPY, Flux.just(Unpooled.wrappedBuffer(staged.copyText())))))
+                    .then(Flux.from(pg.createStatement(MOVE).execute())
+                            .concatMap(r -> r.map((row, meta) -> row.get(0, Long.class)))
+                            .single())
+                    .map(Long::intValue);
         });
     }
 

@@ -93,6 +93,40 @@ class EventStorageIT {
     }
 
     @Test
+    void aPollBiggerThanOneTransactionIsStoredByParallelLanesInSeveralTransactionsOnce() throws Exception {
+        String project = "proj-" + Ids.request().substring(4).toLowerCase();
+        String topic = "it-lanes-" + project;
+        Instant at = Instant.now().minusSeconds(900);
+        List<byte[]> values = new ArrayList<>();
+        for (int r = 0; r < 30; r++) {
+            List<CanonicalEvent> batch = new ArrayList<>();
+            for (int e = 0; e < 10; e++) {
+                batch.add(event(project, "app", "sess-" + r, e == 9 ? "crash" : "page_hit", at.plusSeconds(e), "cc",
+                        e == 9 ? "{\"exception\":\"E\",\"fatal\":true}" : "{\"screen\":\"Home\"}"));
+            }
+            values.add(codec.encodeBatch(batch));
+        }
+        ScorerHarness.produce(infra.kafka(), topic, values);
+        String group = "group-lanes-" + project;
+        try (ConfigurableApplicationContext scorer = ScorerHarness.start(infra.postgres(), infra.kafka(), topic, group,
+                null, "--sluice.scorer.max-poll-records=30", "--sluice.scorer.writers=2",
+                "--sluice.scorer.batch-events=25")) {
+            awaitCommittedToEnd(topic, group);
+            MeterRegistry meters = scorer.getBean(MeterRegistry.class);
+            // 300 events in transactions of at most 25: at least 12 of them, whatever the polls.
+            assertThat(meters.timer("sluice_scorer_write").count()).isGreaterThanOrEqualTo(12);
+            assertThat(meters.counter("sluice_scorer_events_stored").count()).isEqualTo(300.0);
+        }
+        assertThat(count(infra.postgres(), "SELECT count(DISTINCT event_id) FROM events WHERE project_id = ?", project))
+                .isEqualTo(300);
+        // Sessions split over transactions still add up: 30 sessions of 10 events, each crashed once.
+        assertThat(count(infra.postgres(), "SELECT count(*) FROM sessions WHERE project_id = ? AND events = 10 "
+                + "AND crashed", project)).isEqualTo(30);
+        assertThat(count(infra.postgres(), "SELECT sum(count) FROM health_minutes WHERE project_id = ? "
+                + "AND metric = 'crashed_session'", project)).isEqualTo(30);
+    }
+
+    @Test
     void eventsKeyedByAClientIdempotencyKeyAreStoredOnceWhateverTheirEventTime() throws Exception {
         String project = "proj-" + Ids.request().substring(4).toLowerCase();
         String topic = "it-keyed-" + project;

@@ -2,6 +2,8 @@ package io.sluice.scorer.storage;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
@@ -27,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The storage measurement in docs/benchmarks.md: the same realistic rows written (A) through the
  * scorer's own path ({@link BatchStore}: COPY to staging, INSERT … SELECT … ON CONFLICT RETURNING,
- * plus derived records, one transaction per 500-event batch, over R2DBC), (B) by a plain COPY
+ * plus derived records, one transaction per batch, over pooled R2DBC connections), (B) by a plain COPY
  * into the same table, the ceiling, and (C) by COPY to staging + INSERT … SELECT alone (what the
  * events table costs without derived records). All in one run. The multi-row INSERT the scorer
  * used before is in the git history; docs/benchmarks.md has its numbers.
@@ -35,14 +37,18 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Run after {@code ./mvnw -q -pl scorer -am test-compile dependency:build-classpath
  * -Dmdep.outputFile=target/probe.classpath -Dmdep.includeScope=test}:
  * {@code java -cp "$(cat scorer/target/probe.classpath):scorer/target/test-classes:scorer/target/classes"
- * io.sluice.scorer.storage.StorageThroughputProbe 200000}
+ * io.sluice.scorer.storage.StorageThroughputProbe 200000 [batch events, default 500] [writers, default 1]}.
+ * With more than one writer, A stores that many batches at once (as the scorer's lanes do).
  */
 public final class StorageThroughputProbe {
 
-    private static final int BATCH = 500;
+    private static int BATCH = 500;
+    private static int WRITERS = 1;
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        BATCH = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        WRITERS = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         try (PostgresServer pg = PostgresServer.start(Files.createTempDirectory("storage-probe").resolve("pg"), 0)) {
             DevData.migrate(pg);
             try (Connection c = pg.connect(); Statement s = c.createStatement()) {
@@ -51,9 +57,12 @@ public final class StorageThroughputProbe {
             PostgresqlConnectionFactory factory = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
                     .host("127.0.0.1").port(pg.port()).database(PostgresServer.DATABASE)
                     .username(PostgresServer.USER).password(PostgresServer.PASSWORD).build());
-            DatabaseClient db = DatabaseClient.create(factory);
+            // Pooled, as the scorer runs it (spring.r2dbc.pool): one connection per batch would
+            // also measure connecting and creating the staging table every time.
+            ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(factory).maxSize(4).build());
+            DatabaseClient db = DatabaseClient.create(pool);
             BatchStore store = new BatchStore(new EventWriter(db),
-                    TransactionalOperator.create(new R2dbcTransactionManager(factory)));
+                    TransactionalOperator.create(new R2dbcTransactionManager(pool)));
 
             List<CanonicalEvent> events = events(n);
             measure("warm-up", pg, () -> scorerPath(store, events.subList(0, Math.min(n, 2_000))), n / 10);
@@ -84,7 +93,7 @@ public final class StorageThroughputProbe {
 
     private static void scorerPath(BatchStore store, List<CanonicalEvent> events) {
         Flux.range(0, (events.size() + BATCH - 1) / BATCH)
-                .concatMap(i -> store.store(events.subList(i * BATCH, Math.min(events.size(), (i + 1) * BATCH))))
+                .flatMap(i -> store.store(events.subList(i * BATCH, Math.min(events.size(), (i + 1) * BATCH))), WRITERS)
                 .blockLast();
     }
 
