@@ -85,7 +85,8 @@ public class AlertsRepository {
     }
 
     public Flux<JsonNode> signalsById(String projectId, List<String> ids) {
-        return db.sql("SELECT * FROM signals WHERE project_id = $1 AND signal_id = ANY($2) ORDER BY occurred_at DESC")
+        return db.sql("SELECT " + SignalsQuery.COLUMNS + " FROM signals WHERE project_id = $1 AND signal_id = ANY($2)"
+                + " ORDER BY occurred_at DESC")
                 .bind(0, projectId).bind(1, ids.toArray(String[]::new)).map(SignalsQuery::row).all();
     }
 

@@ -44,8 +44,18 @@ public record SignalsQuery(String type, String appId, String appVersion, String 
                 AlertQuery.limit(limit, 50, MAX_LIMIT));
     }
 
+    /**
+     * The columns {@link #row} reads. A signal's payload is its event's (the scorer does not copy
+     * it, see migration V10): read from the event row by its primary key. Rows
+     * written before V10 carry their own, and a signal whose event partition retention already
+     * dropped shows an empty payload.
+     */
+    static final String COLUMNS = "signal_id, type, app_id, occurred_at, platform, app_version, os_version, session_id,"
+            + " name, event_id, coalesce(payload, (SELECT e.payload FROM events e WHERE e.event_id = signals.event_id"
+            + " AND e.occurred_at = signals.occurred_at), '{}'::jsonb) AS payload";
+
     Flux<JsonNode> run(DatabaseClient db, String projectId) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM signals WHERE project_id = $1 AND occurred_at >= $2");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM signals WHERE project_id = $1 AND occurred_at >= $2");
         List<Object> params = new ArrayList<>(List.of(projectId, from.atOffset(ZoneOffset.UTC)));
         add(sql, params, "type", type);
         add(sql, params, "app_id", appId);

@@ -190,6 +190,17 @@ class AlertsApiIT {
     }
 
     @Test
+    void aSignalShowsItsEventsPayloadWhichTheScorerDoesNotCopy() throws Exception {
+        String id = fixtures.signalOfEvent("proj-alerts-payload", "shop", "slow_render", NOW.minusSeconds(60),
+                "{\"screen\":\"Cart\",\"fps\":12}");
+        String payloadKey = gateway.newKey("proj-alerts-payload", DevData.ALL_SCOPES);
+        JsonNode signal = get("/v1/signals?from=-1h", payloadKey, 200).get("signals").get(0);
+        assertThat(signal.get("id").stringValue()).isEqualTo(id);
+        assertThat(signal.get("payload").get("screen").stringValue()).isEqualTo("Cart");
+        assertThat(signal.get("payload").get("fps").intValue()).isEqualTo(12);
+    }
+
+    @Test
     void openApiDocumentIsServed() {
         JsonNode doc = gateway.client().get().uri("/v3/api-docs").exchange().expectStatus().isOk()
                 .expectBody(JsonNode.class).returnResult().getResponseBody();

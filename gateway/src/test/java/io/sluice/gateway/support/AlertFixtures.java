@@ -101,6 +101,38 @@ public final class AlertFixtures {
         }
     }
 
+    /**
+     * A signal as the scorer writes it since V10: no payload of its own, its event row holds it.
+     */
+    public String signalOfEvent(String project, String app, String type, Instant at, String payload) throws SQLException {
+        String id = Ids.signal();
+        String event = Ids.event();
+        try (Connection c = pg.connect()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (event_id, occurred_at, received_at, "
+                    + "project_id, app_id, type, payload) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)")) {
+                ps.setString(1, event);
+                ps.setObject(2, utc(at));
+                ps.setObject(3, utc(at));
+                ps.setString(4, project);
+                ps.setString(5, app);
+                ps.setString(6, type);
+                ps.setString(7, payload);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO signals (signal_id, event_id, project_id, app_id, "
+                    + "type, occurred_at, name) VALUES (?, ?, ?, ?, ?, ?, 'x')")) {
+                ps.setString(1, id);
+                ps.setString(2, event);
+                ps.setString(3, project);
+                ps.setString(4, app);
+                ps.setString(5, type);
+                ps.setObject(6, utc(at));
+                ps.executeUpdate();
+            }
+        }
+        return id;
+    }
+
     /** A signal row as the scorer derives it. */
     public String signal(String project, String app, String type, Instant at, String platform, String osVersion,
             String appVersion, String name) throws SQLException {
