@@ -15,7 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * @param groupId          consumer group; replicas with the same group share partitions.
  *                         Default {@code sluice-scorer}.
  * @param maxPollRecords   records per poll (a record holds one request's events). A poll is
- *                         committed once, after all of it is stored. Default 500.
+ *                         committed once, after all of it is stored. Default 2000: small records
+ *                         (single-event requests) still fill transactions of thousands of events;
+ *                         large ones are decoded and encoded a transaction at a time.
  * @param writers          a poll's records are spread over this many writer lanes by record key
  *                         (project and session), each storing in its own transactions on its own
  *                         connection, in parallel (one key's records stay in one lane, in order).
@@ -61,7 +63,7 @@ public record ScorerProperties(
         bootstrapServers = bootstrapServers == null ? "localhost:9092" : bootstrapServers;
         topic = topic == null ? "sluice.events" : topic;
         groupId = groupId == null ? "sluice-scorer" : groupId;
-        maxPollRecords = maxPollRecords == null ? 500 : maxPollRecords;
+        maxPollRecords = maxPollRecords == null ? 2000 : maxPollRecords;
         writers = writers == null ? 2 : writers;
         batchEvents = batchEvents == null ? 5000 : batchEvents;
         retryMin = retryMin == null ? Duration.ofMillis(200) : retryMin;

@@ -123,15 +123,30 @@ public class EventIngestor implements SmartLifecycle {
                 .map(lanes -> new PreparedPoll(batch, lanes));
     }
 
+    /** Decodes and encodes one transaction's worth at a time, so only that many events are ever trees. */
     private PreparedLane prepareLane(List<ConsumedRecord> records) {
         List<DeadLetter> poisoned = new ArrayList<>();
-        List<CanonicalEvent> events = decode(records, poisoned);
-        int size = props.batchEvents();
         List<EventWriter.Staged> transactions = new ArrayList<>();
-        for (int from = 0; from < events.size(); from += size) {
-            transactions.add(store.stage(events.subList(from, Math.min(events.size(), from + size))));
+        List<CanonicalEvent> pending = new ArrayList<>();
+        int events = 0;
+        for (ConsumedRecord r : records) {
+            decode(r, pending, poisoned);
+            if (pending.size() >= props.batchEvents()) {
+                events += stage(pending, transactions);
+            }
         }
-        return new PreparedLane(transactions, poisoned, events.size());
+        events += stage(pending, transactions);
+        return new PreparedLane(transactions, poisoned, events);
+    }
+
+    private int stage(List<CanonicalEvent> pending, List<EventWriter.Staged> transactions) {
+        int n = pending.size();
+        int size = props.batchEvents();
+        for (int from = 0; from < n; from += size) {
+            transactions.add(store.stage(pending.subList(from, Math.min(n, from + size))));
+        }
+        pending.clear();
+        return n;
     }
 
     private Mono<Void> storeAndCommit(PreparedPoll poll) {
@@ -247,18 +262,14 @@ public class EventIngestor implements SmartLifecycle {
                 });
     }
 
-    private List<CanonicalEvent> decode(List<ConsumedRecord> records, List<DeadLetter> poisoned) {
-        List<CanonicalEvent> events = new ArrayList<>(records.size());
-        for (ConsumedRecord r : records) {
-            try {
-                events.addAll(codec.decode(r.value() == null ? new byte[0] : r.value()));
-            } catch (MalformedEventException e) {
-                log.error("dead-lettering undecodable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
-                        e.getMessage());
-                poisoned.add(new DeadLetter(r, e.getMessage()));
-            }
+    private void decode(ConsumedRecord r, List<CanonicalEvent> into, List<DeadLetter> poisoned) {
+        try {
+            into.addAll(codec.decode(r.value() == null ? new byte[0] : r.value()));
+        } catch (MalformedEventException e) {
+            log.error("dead-lettering undecodable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                    e.getMessage());
+            poisoned.add(new DeadLetter(r, e.getMessage()));
         }
-        return events;
     }
 
     @Override
