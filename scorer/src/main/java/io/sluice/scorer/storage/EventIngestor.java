@@ -76,7 +76,8 @@ public class EventIngestor implements SmartLifecycle {
         this.poison = meters.counter("sluice_scorer_records_poison");
         this.writeRetries = meters.counter("sluice_scorer_write_retries");
         this.commitFailures = meters.counter("sluice_scorer_commit_failures");
-        this.batchTimer = Timer.builder("sluice_scorer_batch").description("Decode, store and commit one poll batch")
+        this.batchTimer = Timer.builder("sluice_scorer_batch")
+                .description("Store and commit one poll (decoding runs a poll ahead)")
                 .publishPercentileHistogram().register(meters);
         this.writeTimer = Timer.builder("sluice_scorer_write")
                 .description("Store one transaction of at most batch-events events (one writer lane)")
