@@ -4,7 +4,6 @@ import io.sluice.common.event.CanonicalEvent;
 import java.util.List;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Stores one batch in one transaction: the events (skipping ones already stored) and what the
@@ -28,17 +27,6 @@ public class BatchStore {
 
     /** Emits how many of the staged events were new. */
     public Mono<Integer> store(EventWriter.Staged staged) {
-        if (staged.events() == 0) {
-            return Mono.just(0);
-        }
         return events.write(staged).as(tx::transactional);
-    }
-
-    /** Encodes (on a worker thread, not the connection's event loop) and stores in one go. */
-    public Mono<Integer> store(List<CanonicalEvent> batch) {
-        if (batch.isEmpty()) {
-            return Mono.just(0);
-        }
-        return Mono.fromCallable(() -> stage(batch)).subscribeOn(Schedulers.boundedElastic()).flatMap(this::store);
     }
 }

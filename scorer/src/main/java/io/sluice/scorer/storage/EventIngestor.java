@@ -124,30 +124,27 @@ public class EventIngestor implements SmartLifecycle {
                 .map(lanes -> new PreparedPoll(batch, lanes));
     }
 
-    /** Decodes and encodes one transaction's worth at a time, so only that many events are ever trees. */
+    /**
+     * Decodes and encodes one transaction's worth at a time, so only that many events are ever
+     * trees; a record's events that overflow a transaction start the next one.
+     */
     private PreparedLane prepareLane(List<ConsumedRecord> records) {
+        int size = props.batchEvents();
         List<DeadLetter> poisoned = new ArrayList<>();
         List<EventWriter.Staged> transactions = new ArrayList<>();
         List<CanonicalEvent> pending = new ArrayList<>();
-        int events = 0;
         for (ConsumedRecord r : records) {
             decode(r, pending, poisoned);
-            if (pending.size() >= props.batchEvents()) {
-                events += stage(pending, transactions);
+            while (pending.size() >= size) {
+                List<CanonicalEvent> full = pending.subList(0, size);
+                transactions.add(store.stage(full));
+                full.clear();
             }
         }
-        events += stage(pending, transactions);
-        return new PreparedLane(transactions, poisoned, events);
-    }
-
-    private int stage(List<CanonicalEvent> pending, List<EventWriter.Staged> transactions) {
-        int n = pending.size();
-        int size = props.batchEvents();
-        for (int from = 0; from < n; from += size) {
-            transactions.add(store.stage(pending.subList(from, Math.min(n, from + size))));
+        if (!pending.isEmpty()) {
+            transactions.add(store.stage(pending));
         }
-        pending.clear();
-        return n;
+        return new PreparedLane(transactions, poisoned, transactions.stream().mapToInt(EventWriter.Staged::events).sum());
     }
 
     private Mono<Void> storeAndCommit(PreparedPoll poll) {
@@ -194,22 +191,25 @@ public class EventIngestor implements SmartLifecycle {
             Object key = r.key() == null ? Integer.valueOf(r.partition()) : ByteBuffer.wrap(r.key());
             byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
         }
-        List<List<ConsumedRecord>> groups = new ArrayList<>(byKey.values());
-        groups.sort(Comparator.comparingLong(EventIngestor::bytes).reversed());
+        record Group(List<ConsumedRecord> records, long bytes) {
+        }
+        List<Group> groups = new ArrayList<>(byKey.size());
+        byKey.values().forEach(g -> groups.add(new Group(g, bytes(g))));
+        groups.sort(Comparator.comparingLong(Group::bytes).reversed());
         List<List<ConsumedRecord>> lanes = new ArrayList<>(writers);
         long[] load = new long[writers];
         for (int i = 0; i < writers; i++) {
             lanes.add(new ArrayList<>());
         }
-        for (List<ConsumedRecord> group : groups) {
+        for (Group group : groups) {
             int lightest = 0;
             for (int i = 1; i < writers; i++) {
                 if (load[i] < load[lightest]) {
                     lightest = i;
                 }
             }
-            lanes.get(lightest).addAll(group);
-            load[lightest] += bytes(group);
+            lanes.get(lightest).addAll(group.records());
+            load[lightest] += group.bytes();
         }
         lanes.removeIf(List::isEmpty);
         return lanes;

@@ -23,6 +23,8 @@ import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -93,7 +95,9 @@ public final class StorageThroughputProbe {
 
     private static void scorerPath(BatchStore store, List<CanonicalEvent> events) {
         Flux.range(0, (events.size() + BATCH - 1) / BATCH)
-                .flatMap(i -> store.store(events.subList(i * BATCH, Math.min(events.size(), (i + 1) * BATCH))), WRITERS)
+                .map(i -> events.subList(i * BATCH, Math.min(events.size(), (i + 1) * BATCH)))
+                .flatMap(batch -> Mono.fromCallable(() -> store.stage(batch)).subscribeOn(Schedulers.boundedElastic())
+                        .flatMap(store::store), WRITERS)
                 .blockLast();
     }
 
