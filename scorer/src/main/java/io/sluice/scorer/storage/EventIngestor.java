@@ -56,6 +56,7 @@ public class EventIngestor implements SmartLifecycle {
     private final Counter poison;
     private final Counter writeRetries;
     private final Counter commitFailures;
+    private final Counter restarts;
     private final Timer batchTimer;
     private final Timer writeTimer;
 
@@ -64,6 +65,8 @@ public class EventIngestor implements SmartLifecycle {
     private volatile CountDownLatch drained = new CountDownLatch(0);
     private volatile Disposable subscription;
     private volatile Scheduler prepareThreads;
+    /** Why the pipeline last failed, until a poll is stored again; null while it works. */
+    private volatile Throwable failure;
 
     public EventIngestor(EventSource source, BatchStore store, DeadLetters deadLetters, ScorerProperties props,
             MeterRegistry meters) {
@@ -76,6 +79,7 @@ public class EventIngestor implements SmartLifecycle {
         this.poison = meters.counter("sluice_scorer_records_poison");
         this.writeRetries = meters.counter("sluice_scorer_write_retries");
         this.commitFailures = meters.counter("sluice_scorer_commit_failures");
+        this.restarts = meters.counter("sluice_scorer_pipeline_restarts");
         this.batchTimer = Timer.builder("sluice_scorer_batch")
                 .description("Store and commit one poll (decoding runs a poll ahead)")
                 .publishPercentileHistogram().register(meters);
@@ -90,13 +94,29 @@ public class EventIngestor implements SmartLifecycle {
         // Decoding and COPY encoding are CPU work, one task per writer lane. Not Reactor's parallel
         // threads: those must never wait, and Jackson's caches lock briefly on first use.
         prepareThreads = Schedulers.newBoundedElastic(props.writers(), 4 * props.writers(), "sluice-scorer-prepare");
-        subscription = source.batches()
+        subscription = Flux.defer(source::batches)
                 // Decoding and encoding for COPY (on worker threads) run one poll ahead of storing,
                 // so PostgreSQL does not wait while the scorer prepares the next poll. Storing and
                 // committing stay one poll at a time, in poll order.
                 .concatMap(this::prepare, 0)
                 .concatMap(this::storeAndCommit, 1)
-                .subscribe(null, e -> log.error("scorer pipeline stopped unexpectedly", e));
+                // Writes retry by themselves; anything else that ends the pipeline (the consumer
+                // failing, a bug) restarts it with a new consumer after a back-off. What was not
+                // committed is read again and stored once (idempotent writes); readiness is DOWN
+                // until a poll is stored again.
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, props.retryMin())
+                        .maxBackoff(props.retryMax())
+                        .filter(e -> !stopping.get())
+                        .doBeforeRetry(signal -> {
+                            restarts.increment();
+                            failure = signal.failure();
+                            log.error("scorer pipeline failed (restart {}), restarting it: {}",
+                                    signal.totalRetries() + 1, rootCause(signal.failure()), signal.failure());
+                        }))
+                .subscribe(null, e -> {
+                    failure = e;
+                    log.error("scorer pipeline stopped", e);
+                });
         log.info("scorer consuming {} as group {}", props.topic(), props.groupId());
     }
 
@@ -165,6 +185,7 @@ public class EventIngestor implements SmartLifecycle {
                 .doOnSuccess(v -> poison.increment(poisoned.size()))
                 .then(Flux.fromIterable(poll.lanes()).flatMap(this::storeLane, props.writers()).reduce(0, Integer::sum))
                 .flatMap(inserted -> {
+                    failure = null;
                     stored.increment(inserted);
                     duplicates.increment(poll.events() - inserted);
                     return commit(poll.batch());
@@ -295,6 +316,11 @@ public class EventIngestor implements SmartLifecycle {
             threads.dispose();
         }
         log.info("scorer stopped");
+    }
+
+    /** Why the pipeline failed, if it has not stored a poll since; empty while it works. */
+    public java.util.Optional<Throwable> failure() {
+        return java.util.Optional.ofNullable(failure);
     }
 
     @Override

@@ -55,4 +55,9 @@ public class StorageConfiguration {
             MeterRegistry meters) {
         return new EventIngestor(source, store, deadLetters, props, meters);
     }
+
+    @Bean("storagePipeline")
+    StoragePipelineHealthIndicator storagePipelineHealthIndicator(EventIngestor ingestor) {
+        return new StoragePipelineHealthIndicator(ingestor);
+    }
 }
