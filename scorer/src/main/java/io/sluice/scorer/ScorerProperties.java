@@ -24,6 +24,11 @@ import org.springframework.validation.annotation.Validated;
  *                         Default 2.
  * @param batchEvents      most events stored in one transaction; a lane's share of a poll is
  *                         split into transactions of at most this many. Default 5000.
+ * @param pollTimeout    longest the consumer thread blocks in one poll. An offset commit waits for
+ *                         the poll in progress (while the pipeline is busy the consumer polls
+ *                         paused partitions), so this bounds the time from stored to committed and
+ *                         to the next poll; at Kafka's usual 100ms, polls of single-event records
+ *                         spent half their time waiting for it. Default 10ms.
  * @param retryMin         first back-off after a failed write. Default 200ms.
  * @param retryMax         longest back-off between write attempts (retried until it succeeds;
  *                         meanwhile nothing is committed and polling pauses). Default 10s.
@@ -49,6 +54,7 @@ public record ScorerProperties(
         @Min(1) Integer maxPollRecords,
         @Min(1) Integer writers,
         @Min(1) Integer batchEvents,
+        Duration pollTimeout,
         Duration retryMin,
         Duration retryMax,
         Duration drainTimeout,
@@ -66,6 +72,7 @@ public record ScorerProperties(
         maxPollRecords = maxPollRecords == null ? 2000 : maxPollRecords;
         writers = writers == null ? 2 : writers;
         batchEvents = batchEvents == null ? 5000 : batchEvents;
+        pollTimeout = pollTimeout == null ? Duration.ofMillis(10) : pollTimeout;
         retryMin = retryMin == null ? Duration.ofMillis(200) : retryMin;
         retryMax = retryMax == null ? Duration.ofSeconds(10) : retryMax;
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(20) : drainTimeout;

@@ -40,6 +40,8 @@ public class ReactorKafkaEventSource implements EventSource {
                 // Commits happen only when the pipeline asks, after the rows are durable.
                 .commitBatchSize(0)
                 .commitInterval(java.time.Duration.ZERO)
+                // A commit runs on the consumer thread after the poll in progress returns.
+                .pollTimeout(props.pollTimeout())
                 // On revocation reactor-kafka waits for every received record to be acknowledged;
                 // the pipeline takes the next batch only after a commit, which the rebalance itself
                 // holds up: cap the wait (60 s by default) and let the next owner re-read the rest,
