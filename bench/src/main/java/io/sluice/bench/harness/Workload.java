@@ -48,7 +48,7 @@ record Workload(String name, String dialect, String path, String authHeader, Str
 
     private static Workload cc(String name, int n, boolean gzip, Instant at) {
         return new Workload(name, "cc", "/v1/ingest", "X-API-Key", "", n, gzip,
-                pool(i -> cc(n, at.minusMillis(i)), gzip));
+                pool(i -> cc(n, at.minusMillis(i), i), gzip));
     }
 
     /**
@@ -73,13 +73,17 @@ record Workload(String name, String dialect, String path, String authHeader, Str
                 + "\"jank_frames\":18,\"duration_ms\":3400}" + CONTEXT + "}",
     };
 
-    /** A CC batch: the envelope of {@link RealisticBodies} with {@link #CC_EVENTS} in rotation. */
-    static String cc(int n, Instant at) {
+    /**
+     * A CC batch: the envelope of {@link RealisticBodies} with {@link #CC_EVENTS} in rotation,
+     * starting at {@code first}, so a pool of single-event bodies holds every type too (all
+     * {@code page_hit} made every row of {@code cc-1} the same index key).
+     */
+    static String cc(int n, Instant at, int first) {
         String envelope = RealisticBodies.cc(0, at);
         StringBuilder b = new StringBuilder(envelope.length() + n * 460).append(envelope, 0, envelope.length() - 2);
         String ts = at.minusSeconds(5).toString();
         for (int i = 0; i < n; i++) {
-            b.append(i == 0 ? "" : ",").append(String.format(CC_EVENTS[i % CC_EVENTS.length], ts));
+            b.append(i == 0 ? "" : ",").append(String.format(CC_EVENTS[(first + i) % CC_EVENTS.length], ts));
         }
         return b.append("]}").toString();
     }
