@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -106,6 +107,8 @@ public class EventIngestor implements SmartLifecycle {
                 // until a poll is stored again.
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, props.retryMin())
                         .maxBackoff(props.retryMax())
+                        // A restart that stored polls again starts the next back-off from the start.
+                        .transientErrors(true)
                         .filter(e -> !stopping.get())
                         .doBeforeRetry(signal -> {
                             restarts.increment();
@@ -319,8 +322,8 @@ public class EventIngestor implements SmartLifecycle {
     }
 
     /** Why the pipeline failed, if it has not stored a poll since; empty while it works. */
-    public java.util.Optional<Throwable> failure() {
-        return java.util.Optional.ofNullable(failure);
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
     }
 
     @Override
