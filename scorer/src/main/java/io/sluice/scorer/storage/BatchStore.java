@@ -1,7 +1,5 @@
 package io.sluice.scorer.storage;
 
-import io.sluice.common.event.CanonicalEvent;
-import java.util.List;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
@@ -18,11 +16,6 @@ public class BatchStore {
     public BatchStore(EventWriter events, TransactionalOperator tx) {
         this.events = events;
         this.tx = tx;
-    }
-
-    /** Encodes a batch for {@link #store(EventWriter.Staged)}: CPU work, for a worker thread. */
-    public EventWriter.Staged stage(List<CanonicalEvent> batch) {
-        return events.stage(batch);
     }
 
     /** Emits how many of the staged events were new. */

@@ -1,15 +1,12 @@
 package io.sluice.scorer.storage;
 
-import io.sluice.common.event.CanonicalEvent;
-import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
-import tools.jackson.databind.JsonNode;
+import io.sluice.common.event.MalformedEventException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 
 /**
- * Canonical events as PostgreSQL COPY text rows (tab-separated, {@code \N} for null, backslash
- * escapes), columns in {@link EventWriter#COLUMNS} order.
+ * PostgreSQL COPY text (tab-separated, {@code \N} for null, backslash escapes) for the values
+ * {@link CopyRows} writes.
  *
  * <p>PostgreSQL cannot store the NUL character in {@code text} or {@code jsonb} (a JSON
  * {@code \u0000} escape is refused). Such a batch would fail forever and stop its partition, so
@@ -21,76 +18,48 @@ final class CopyText {
     private CopyText() {
     }
 
-    static byte[] rows(List<CanonicalEvent> events) {
-        StringBuilder sb = new StringBuilder(events.size() * 900);
-        for (CanonicalEvent e : events) {
-            field(sb, e.eventId(), false);
-            field(sb, e.timestamp().atOffset(ZoneOffset.UTC).toString(), false);
-            field(sb, e.receivedAt().atOffset(ZoneOffset.UTC).toString(), false);
-            field(sb, e.projectId(), false);
-            field(sb, e.appId(), false);
-            field(sb, e.platform(), false);
-            field(sb, e.appVersion(), false);
-            field(sb, e.sessionId(), false);
-            field(sb, e.type(), false);
-            field(sb, e.dialect(), false);
-            field(sb, e.requestId(), false);
-            jsonField(sb, e.user(), false);
-            jsonField(sb, e.device(), false);
-            jsonField(sb, e.location(), false);
-            jsonField(sb, e.payload(), false);
-            jsonField(sb, e.tags(), false);
-            jsonField(sb, e.custom(), true);
-        }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void jsonField(StringBuilder sb, JsonNode node, boolean last) {
-        if (node == null) {
-            sb.append("\\N");
-        } else {
-            json(sb, node);
-        }
-        sb.append(last ? '\n' : '\t');
-    }
-
     /**
-     * Writes a tree as compact JSON that is already escaped for COPY, in one pass: serializing
-     * with Jackson and then escaping the text for COPY was a third of the scorer's CPU.
+     * Writes the parser's current value (at its first token) as compact JSON that is already
+     * escaped for COPY, in one pass, and leaves the parser at the value's last token: serializing
+     * and then escaping the text for COPY was a third of the scorer's CPU. Strings are decoded and
+     * written again (so NUL can be replaced); numbers keep the text they came with.
      */
-    static void json(StringBuilder sb, JsonNode node) {
-        switch (node.getNodeType()) {
-            case OBJECT -> {
+    static void json(StringBuilder sb, JsonParser p) {
+        JsonToken t = p.currentToken();
+        switch (t) {
+            case START_OBJECT -> {
                 sb.append('{');
                 boolean first = true;
-                for (Map.Entry<String, JsonNode> p : node.properties()) {
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                     if (!first) {
                         sb.append(',');
                     }
                     first = false;
-                    string(sb, p.getKey());
+                    string(sb, p.currentName());
                     sb.append(':');
-                    json(sb, p.getValue());
+                    p.nextToken();
+                    json(sb, p);
                 }
                 sb.append('}');
             }
-            case ARRAY -> {
+            case START_ARRAY -> {
                 sb.append('[');
-                for (int i = 0; i < node.size(); i++) {
-                    if (i > 0) {
+                boolean first = true;
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (!first) {
                         sb.append(',');
                     }
-                    json(sb, node.get(i));
+                    first = false;
+                    json(sb, p);
                 }
                 sb.append(']');
             }
-            case STRING -> string(sb, node.stringValue());
-            // Integer, Long, BigInteger, Double, Float and BigDecimal all print as JSON numbers.
-            case NUMBER -> sb.append(node.numberValue().toString());
-            case BOOLEAN -> sb.append(node.booleanValue() ? "true" : "false");
-            case NULL -> sb.append("null");
-            // Not produced by parsing JSON; written the slow, general way.
-            default -> escaped(sb, node.toString());
+            case VALUE_STRING -> string(sb, p.getString());
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> sb.append(p.getString());
+            case VALUE_TRUE -> sb.append("true");
+            case VALUE_FALSE -> sb.append("false");
+            case VALUE_NULL -> sb.append("null");
+            default -> throw new MalformedEventException("unexpected JSON token " + t);
         }
     }
 
@@ -125,16 +94,8 @@ final class CopyText {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private static void field(StringBuilder sb, String value, boolean last) {
-        if (value == null) {
-            sb.append("\\N");
-        } else {
-            escaped(sb, value);
-        }
-        sb.append(last ? '\n' : '\t');
-    }
-
-    private static void escaped(StringBuilder sb, String value) {
+    /** A text value, COPY-escaped; NUL, which PostgreSQL cannot store, becomes U+FFFD. */
+    static void escaped(StringBuilder sb, String value) {
         // Runs without special characters (nearly all of every value) are copied in bulk.
         int from = 0;
         for (int i = 0; i < value.length(); i++) {

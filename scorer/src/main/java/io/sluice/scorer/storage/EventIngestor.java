@@ -3,8 +3,6 @@ package io.sluice.scorer.storage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.sluice.common.event.CanonicalEvent;
-import io.sluice.common.event.EventCodec;
 import io.sluice.common.event.MalformedEventException;
 import io.sluice.scorer.ScorerProperties;
 import io.sluice.scorer.consume.ConsumedBatch;
@@ -13,6 +11,7 @@ import io.sluice.scorer.consume.DeadLetters;
 import io.sluice.scorer.consume.DeadLetters.DeadLetter;
 import io.sluice.scorer.consume.EventSource;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,7 +49,7 @@ public class EventIngestor implements SmartLifecycle {
     private final EventSource source;
     private final BatchStore store;
     private final DeadLetters deadLetters;
-    private final EventCodec codec = new EventCodec();
+    private final CopyRows copyRows = new CopyRows();
     private final ScorerProperties props;
     private final Counter stored;
     private final Counter duplicates;
@@ -148,26 +147,39 @@ public class EventIngestor implements SmartLifecycle {
     }
 
     /**
-     * Decodes and encodes one transaction's worth at a time, so only that many events are ever
-     * trees; a record's events that overflow a transaction start the next one.
+     * Encodes one lane's records for COPY, straight from their JSON, cut into transactions of at
+     * most {@code batch-events}: a record's events that overflow a transaction start the next one
+     * (rows end with the only unescaped newlines, so the cut is at the n-th one).
      */
     private PreparedLane prepareLane(List<ConsumedRecord> records) {
         int size = props.batchEvents();
         List<DeadLetter> poisoned = new ArrayList<>();
         List<EventWriter.Staged> transactions = new ArrayList<>();
-        List<CanonicalEvent> pending = new ArrayList<>();
+        StringBuilder rows = new StringBuilder(64 * 1024);
+        int pending = 0;
         for (ConsumedRecord r : records) {
-            decode(r, pending, poisoned);
-            while (pending.size() >= size) {
-                List<CanonicalEvent> full = pending.subList(0, size);
-                transactions.add(store.stage(full));
-                full.clear();
+            pending += encode(r, rows, poisoned);
+            while (pending >= size) {
+                int cut = endOfRow(rows, size);
+                transactions.add(new EventWriter.Staged(size, rows.substring(0, cut).getBytes(StandardCharsets.UTF_8)));
+                rows.delete(0, cut);
+                pending -= size;
             }
         }
-        if (!pending.isEmpty()) {
-            transactions.add(store.stage(pending));
+        if (pending > 0) {
+            transactions.add(new EventWriter.Staged(pending, rows.toString().getBytes(StandardCharsets.UTF_8)));
         }
         return new PreparedLane(transactions, poisoned, transactions.stream().mapToInt(EventWriter.Staged::events).sum());
+    }
+
+    /** The index just after the n-th row's newline. */
+    static int endOfRow(CharSequence rows, int n) {
+        for (int i = 0; i < rows.length(); i++) {
+            if (rows.charAt(i) == '\n' && --n == 0) {
+                return i + 1;
+            }
+        }
+        throw new IllegalStateException("fewer rows than counted");
     }
 
     private Mono<Void> storeAndCommit(PreparedPoll poll) {
@@ -287,13 +299,14 @@ public class EventIngestor implements SmartLifecycle {
                 });
     }
 
-    private void decode(ConsumedRecord r, List<CanonicalEvent> into, List<DeadLetter> poisoned) {
+    private int encode(ConsumedRecord r, StringBuilder rows, List<DeadLetter> poisoned) {
         try {
-            into.addAll(codec.decode(r.value() == null ? new byte[0] : r.value()));
+            return copyRows.append(r.value() == null ? new byte[0] : r.value(), rows);
         } catch (MalformedEventException e) {
             log.error("dead-lettering undecodable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
                     e.getMessage());
             poisoned.add(new DeadLetter(r, e.getMessage()));
+            return 0;
         }
     }
 

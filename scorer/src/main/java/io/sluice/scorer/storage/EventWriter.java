@@ -4,8 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Wrapped;
-import io.sluice.common.event.CanonicalEvent;
-import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -156,13 +154,8 @@ public class EventWriter {
         this.db = db;
     }
 
-    /** A batch encoded for COPY (text format), ready to send. */
+    /** A batch encoded for COPY (text format, {@link CopyRows}), ready to send. */
     public record Staged(int events, byte[] copyText) {
-    }
-
-    /** Encodes the events for COPY: CPU work the caller should keep off I/O threads. */
-    public Staged stage(List<CanonicalEvent> events) {
-        return new Staged(events.size(), CopyText.rows(events));
     }
 
     /**

@@ -96,14 +96,14 @@ public final class StorageThroughputProbe {
     private static void scorerPath(BatchStore store, List<CanonicalEvent> events) {
         Flux.range(0, (events.size() + BATCH - 1) / BATCH)
                 .map(i -> events.subList(i * BATCH, Math.min(events.size(), (i + 1) * BATCH)))
-                .flatMap(batch -> Mono.fromCallable(() -> store.stage(batch)).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(batch -> Mono.fromCallable(() -> TestCopyRows.staged(batch)).subscribeOn(Schedulers.boundedElastic())
                         .flatMap(store::store), WRITERS)
                 .blockLast();
     }
 
     private static void plainCopy(PostgresServer pg, List<CanonicalEvent> events) throws Exception {
         try (Connection c = pg.connect()) {
-            byte[] data = CopyText.rows(events);
+            byte[] data = TestCopyRows.of(events);
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY events (" + String.join(", ", EventWriter.COLUMNS)
                     + ") FROM STDIN", new java.io.ByteArrayInputStream(data));
         }
@@ -116,7 +116,7 @@ public final class StorageThroughputProbe {
                     .flatMap(r -> r.getRowsUpdated()).blockLast();
             for (int i = 0; i < events.size(); i += BATCH) {
                 List<CanonicalEvent> part = events.subList(i, Math.min(events.size(), i + BATCH));
-                ByteBuf buf = Unpooled.wrappedBuffer(CopyText.rows(part));
+                ByteBuf buf = Unpooled.wrappedBuffer(TestCopyRows.of(part));
                 conn.beginTransaction().block();
                 conn.copyIn("COPY staging (" + String.join(", ", EventWriter.COLUMNS) + ") FROM STDIN", Flux.just(buf)).block();
                 conn.createStatement("INSERT INTO events SELECT * FROM staging ON CONFLICT (event_id, occurred_at) DO NOTHING")
