@@ -26,9 +26,9 @@ import org.springframework.validation.annotation.Validated;
  *                         split into transactions of at most this many. Default 5000.
  * @param pollTimeout    longest the consumer thread blocks in one poll. An offset commit waits for
  *                         the poll in progress (while the pipeline is busy the consumer polls
- *                         paused partitions), so this bounds the time from stored to committed and
- *                         to the next poll; at Kafka's usual 100ms, polls of single-event records
- *                         spent half their time waiting for it. Default 10ms.
+ *                         paused partitions), so this bounds the time from stored to committed;
+ *                         at Kafka's usual 100ms, polls of single-event records spent half their
+ *                         time waiting for it (the next poll is now stored meanwhile). Default 10ms.
  * @param retryMin         first back-off after a failed write. Default 200ms.
  * @param retryMax         longest back-off between write attempts (retried until it succeeds;
  *                         meanwhile nothing is committed and polling pauses). Default 10s.

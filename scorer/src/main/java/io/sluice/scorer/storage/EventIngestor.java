@@ -81,7 +81,7 @@ public class EventIngestor implements SmartLifecycle {
         this.commitFailures = meters.counter("sluice_scorer_commit_failures");
         this.restarts = meters.counter("sluice_scorer_pipeline_restarts");
         this.batchTimer = Timer.builder("sluice_scorer_batch")
-                .description("Store and commit one poll (decoding runs a poll ahead)")
+                .description("Store one poll (encoding runs a poll ahead, its commit alongside the next)")
                 .publishPercentileHistogram().register(meters);
         this.writeTimer = Timer.builder("sluice_scorer_write")
                 .description("Store one transaction of at most batch-events events (one writer lane)")
@@ -97,7 +97,7 @@ public class EventIngestor implements SmartLifecycle {
         subscription = Flux.defer(source::batches)
                 // Decoding and encoding for COPY (on worker threads) run one poll ahead of storing,
                 // so PostgreSQL does not wait while the scorer prepares the next poll. Storing and
-                // committing stay one poll at a time, in poll order.
+                // committing stay one poll at a time, in poll order (a poll's commit runs while the next is stored).
                 .concatMap(this::prepare, 0)
                 .concatMap(this::storeAndCommit, 1)
                 // Writes retry by themselves; anything else that ends the pipeline (the consumer
@@ -199,18 +199,36 @@ public class EventIngestor implements SmartLifecycle {
                 .retryWhen(retry("dead-lettering " + poisoned.size() + " records"))
                 .doOnSuccess(v -> poison.increment(poisoned.size()))
                 .then(Flux.fromIterable(poll.lanes()).flatMap(this::storeLane, props.writers()).reduce(0, Integer::sum))
-                .flatMap(inserted -> {
+                .doOnNext(inserted -> {
                     failure = null;
                     stored.increment(inserted);
                     duplicates.increment(poll.events() - inserted);
-                    return commit(poll.batch());
+                    commitInBackground(poll.batch());
                 })
+                .then()
                 .doFinally(s -> {
                     sample.stop(batchTimer);
-                    if (inFlight.decrementAndGet() == 0) {
-                        drained.countDown();
-                    }
+                    release();
                 });
+    }
+
+    /**
+     * Commits a stored poll's offsets while the next poll is stored. The commit only runs on the
+     * consumer thread after its poll in progress returns, and its answer arrives with the poll
+     * after that, so waiting for it held up every poll by one or two poll timeouts. Commits are
+     * still issued in poll order and only after the poll's rows are durable; shutdown waits for
+     * them as for a store. A failed commit is logged and counted, as before: the rows are durable
+     * and whoever reads the records again stores nothing twice.
+     */
+    private void commitInBackground(ConsumedBatch batch) {
+        inFlight.incrementAndGet();
+        commit(batch).doFinally(s -> release()).subscribe();
+    }
+
+    private void release() {
+        if (inFlight.decrementAndGet() == 0) {
+            drained.countDown();
+        }
     }
 
     /**
