@@ -5,6 +5,9 @@ import io.sluice.common.event.MalformedEventException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -28,10 +31,22 @@ final class CopyRows {
         "app_version", "session_id", "type", "dialect", "request_id", "user", "device", "location", "payload", "tags",
         "custom"};
     private static final int EVENT_ID = 0, TIMESTAMP = 1, RECEIVED_AT = 2, PROJECT_ID = 3, APP_ID = 4, PLATFORM = 5,
-            APP_VERSION = 6, SESSION_ID = 7, TYPE = 8, DIALECT = 9, REQUEST_ID = 10, FIRST_OBJECT = 11, PAYLOAD = 14;
+            APP_VERSION = 6, SESSION_ID = 7, TYPE = 8, DIALECT = 9, REQUEST_ID = 10, USER = 11, DEVICE = 12,
+            LOCATION = 13, PAYLOAD = 14, TAGS = 15, CUSTOM = 16;
+    /** Fields from here on are JSON objects; the ones before are strings. */
+    private static final int FIRST_OBJECT = USER;
     /** The order EventCodec reads fields in, so the first problem reported is the same one. */
     private static final int[] READ_ORDER = {EVENT_ID, REQUEST_ID, PROJECT_ID, APP_ID, PLATFORM, APP_VERSION, SESSION_ID,
-        TYPE, TIMESTAMP, RECEIVED_AT, DIALECT, 11, 12, 13, PAYLOAD, 15, 16};
+        TYPE, TIMESTAMP, RECEIVED_AT, DIALECT, USER, DEVICE, LOCATION, PAYLOAD, TAGS, CUSTOM};
+    private static final Set<Integer> REQUIRED = Set.of(EVENT_ID, PROJECT_ID, APP_ID, TYPE, TIMESTAMP, RECEIVED_AT,
+            PAYLOAD);
+    private static final Map<String, Integer> INDEX = new HashMap<>();
+
+    static {
+        for (int i = 0; i < FIELDS.length; i++) {
+            INDEX.put(FIELDS[i], i);
+        }
+    }
 
     /** A field present as JSON {@code null}: unlike an absent one, it hides the envelope's value. */
     private static final Object NULL = new Object();
@@ -119,7 +134,7 @@ final class CopyRows {
 
     /** Reads one property's value into its slot; unknown properties are skipped. */
     private static void readField(JsonParser p, String name, Object[] slots) {
-        int i = index(name);
+        int i = INDEX.getOrDefault(name, -1);
         JsonToken t = p.nextToken();
         if (i < 0) {
             p.skipChildren();
@@ -138,29 +153,6 @@ final class CopyRows {
         }
     }
 
-    private static int index(String name) {
-        return switch (name) {
-            case "event_id" -> EVENT_ID;
-            case "timestamp" -> TIMESTAMP;
-            case "received_at" -> RECEIVED_AT;
-            case "project_id" -> PROJECT_ID;
-            case "app_id" -> APP_ID;
-            case "platform" -> PLATFORM;
-            case "app_version" -> APP_VERSION;
-            case "session_id" -> SESSION_ID;
-            case "type" -> TYPE;
-            case "dialect" -> DIALECT;
-            case "request_id" -> REQUEST_ID;
-            case "user" -> 11;
-            case "device" -> 12;
-            case "location" -> 13;
-            case "payload" -> PAYLOAD;
-            case "tags" -> 15;
-            case "custom" -> 16;
-            default -> -1;
-        };
-    }
-
     /** One event: its own fields, else the envelope's; checked as EventCodec checks them, then written. */
     private static void row(Object[] element, Object[] envelope, StringBuilder out) {
         Object[] v = new Object[FIELDS.length];
@@ -175,8 +167,7 @@ final class CopyRows {
             if (x == NULL) {
                 x = null;
             }
-            if (x == null && (i == EVENT_ID || i == PROJECT_ID || i == APP_ID || i == TYPE || i == TIMESTAMP
-                    || i == RECEIVED_AT || i == PAYLOAD)) {
+            if (x == null && REQUIRED.contains(i)) {
                 throw new MalformedEventException("'" + FIELDS[i] + "' is missing");
             }
             if (i == TIMESTAMP || i == RECEIVED_AT) {
