@@ -12,6 +12,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.ReceiverOffset;
 import reactor.kafka.receiver.ReceiverOptions;
 import reactor.kafka.receiver.ReceiverRecord;
 import reactor.kafka.receiver.internals.ConsumerFactory;
@@ -22,19 +23,7 @@ public class ReactorKafkaEventSource implements EventSource {
     private final KafkaReceiver<byte[], byte[]> receiver;
 
     public ReactorKafkaEventSource(ScorerProperties props, MeterRegistry meters) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, props.groupId());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.maxPollRecords());
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-scorer");
-        // A crashed replica's partitions move to the others after 10 s rather than Kafka's 45 s.
-        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
-        config.putAll(props.consumer());
+        Map<String, Object> config = consumerConfig(props);
         ReceiverOptions<byte[], byte[]> options = ReceiverOptions.<byte[], byte[]>create(config)
                 .subscription(List.of(props.topic()))
                 // Commits happen only when the pipeline asks, after the rows are durable.
@@ -58,6 +47,24 @@ public class ReactorKafkaEventSource implements EventSource {
         }, options);
     }
 
+    /** The consumer's settings: ours, then {@code sluice.scorer.consumer.*} verbatim over them. */
+    static Map<String, Object> consumerConfig(ScorerProperties props) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, props.groupId());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.maxPollRecords());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-scorer");
+        // A crashed replica's partitions move to the others after 10 s rather than Kafka's 45 s.
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        config.putAll(props.consumer());
+        return config;
+    }
+
     @Override
     public Flux<ConsumedBatch> batches() {
         return receiver.receiveBatch(1)
@@ -66,13 +73,16 @@ public class ReactorKafkaEventSource implements EventSource {
                 .map(ReactorKafkaEventSource::toBatch);
     }
 
-    private static ConsumedBatch toBatch(List<ReceiverRecord<byte[], byte[]>> records) {
+    static ConsumedBatch toBatch(List<ReceiverRecord<byte[], byte[]>> records) {
         List<ConsumedRecord> consumed = records.stream()
                 .map(r -> new ConsumedRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()))
                 .toList();
+        // The committer keeps the offsets only: holding the records until the commit kept every
+        // value of a stored poll in the heap while the next polls were prepared.
+        List<ReceiverOffset> offsets = records.stream().map(ReceiverRecord::receiverOffset).toList();
         return new ConsumedBatch(consumed, () -> {
-            records.forEach(r -> r.receiverOffset().acknowledge());
-            return records.get(records.size() - 1).receiverOffset().commit().then(Mono.empty());
+            offsets.forEach(ReceiverOffset::acknowledge);
+            return offsets.get(offsets.size() - 1).commit().then(Mono.empty());
         });
     }
 }
