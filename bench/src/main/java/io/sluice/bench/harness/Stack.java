@@ -46,6 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class Stack implements AutoCloseable {
 
     static final String EVENTS_TOPIC = "sluice.events";
+    /** The broker's largest allowed session timeout (Kafka's default {@code group.max.session.timeout.ms}). */
+    static final long FROZEN_SCORER_SESSION_TIMEOUT_MS = Duration.ofMinutes(30).toMillis();
     static final String CEILING_TOPIC = "bench.ceiling";
     /** Every child JVM gets the same explicit collector, so the reported GC is the one that ran. */
     static final List<String> GC = List.of("-XX:+UseG1GC");
@@ -108,7 +110,12 @@ final class Stack implements AutoCloseable {
                     "--sluice.db.password=" + PostgresServer.PASSWORD, "--spring.flyway.enabled=false");
             int scorerPort = freePort();
             List<String> scorerArgs = new ArrayList<>(List.of("-jar", o.scorerJar().toString(), "--server.port=" + scorerPort,
-                    "--sluice.scorer.bootstrap-servers=" + bootstrap));
+                    "--sluice.scorer.bootstrap-servers=" + bootstrap,
+                    // The scorer is frozen while HTTP is measured; with Kafka's usual timeouts its
+                    // consumer left the group meanwhile and re-joined (seconds) before draining.
+                    // Long enough timeouts keep it a member, so the drain is timed from its first poll.
+                    "--sluice.scorer.consumer[session.timeout.ms]=" + FROZEN_SCORER_SESSION_TIMEOUT_MS,
+                    "--sluice.scorer.consumer[max.poll.interval.ms]=" + Duration.ofDays(1).toMillis()));
             scorerArgs.addAll(db);
             ChildProcess scorer = ChildProcess.java("scorer", logs, jvm(o, o.heap()), scorerArgs);
             started.add(scorer);
@@ -222,58 +229,67 @@ final class Stack implements AutoCloseable {
     record Drain(long expected, long stored, Duration elapsed, double eventsPerSecond) {
     }
 
+    /** The scorer's two counters the drain is timed by, read before it is frozen. */
+    record ScorerCounters(long consumed, long stored) {
+    }
+
+    ScorerCounters scorerCounters() throws Exception {
+        return new ScorerCounters(scorerRecordsConsumed(), scorerStoredEvents());
+    }
+
     /**
-     * Resumes the scorer and waits until it has stored {@code expected} events more than
-     * {@code storedBefore} (its counter read before it was paused; see {@link #scorerStoredEvents}),
-     * or stored nothing for 60 s, then counts the project's rows once for the loss check. Progress
-     * is read from the scorer's own counter, not by counting rows: a {@code count(*)} over millions
-     * of rows every 50 ms would take a core from PostgreSQL while it is being measured. The rate
-     * counts from the poll before the first stored events (after the consumer re-joined its group).
+     * Resumes the scorer and waits until it has stored {@code expected} events more than before
+     * it was frozen, or stored nothing for 60 s, then counts the project's rows once for the loss
+     * check. Progress is read from the scorer's own counters every 50 ms, not by counting rows: a
+     * {@code count(*)} over millions of rows every 50 ms would take a core from PostgreSQL while it
+     * is being measured. The rate counts from the sample before its consumer handed over the first
+     * records (after it re-joined its group) to the last growth of its stored count ({@link DrainClock}).
      */
-    Drain drain(String projectId, long expected, long storedBefore) throws Exception {
-        long base = storedBefore;
+    Drain drain(String projectId, long expected, ScorerCounters before) throws Exception {
         scorer.resume();
-        long polledAt = System.nanoTime();
-        long firstAt = 0;
-        long firstStored = 0;
-        long last = 0;
-        long lastChange = polledAt;
-        while (last < expected && System.nanoTime() - lastChange < Duration.ofSeconds(60).toNanos()) {
+        DrainClock clock = new DrainClock(before.consumed(), before.stored(), System.nanoTime());
+        while (clock.stored() < expected && System.nanoTime() - clock.lastChangeAt() < Duration.ofSeconds(60).toNanos()) {
             Thread.sleep(50);
-            long before = polledAt;
-            polledAt = System.nanoTime();
-            long stored = scorerStoredEvents() - base;
-            if (stored != last) {
-                if (firstAt == 0) {
-                    firstAt = before;
-                    firstStored = last;
-                }
-                last = stored;
-                lastChange = polledAt;
-            }
+            // Only until the first records are consumed: each read costs the scorer a little CPU.
+            long consumed = clock.started() ? before.consumed() : scorerRecordsConsumed();
+            clock.sample(System.nanoTime(), consumed, scorerStoredEvents());
         }
         // A little longer: a duplicate or a late extra row must show up in the check.
         Thread.sleep(1000);
         long rows = storedEvents(projectId);
-        Duration elapsed = Duration.ofNanos(firstAt == 0 ? 0 : lastChange - firstAt);
-        double rate = elapsed.isZero() ? 0 : (last - firstStored) / (elapsed.toNanos() / 1e9);
-        return new Drain(expected, rows, elapsed, rate);
+        return new Drain(expected, rows, clock.elapsed(), clock.eventsPerSecond());
     }
 
     /** The scorer's {@code sluice_scorer_events_stored} counter: rows it inserted since it started. */
     long scorerStoredEvents() throws Exception {
+        return scorerCount("sluice_scorer_events_stored", true);
+    }
+
+    /**
+     * Records the scorer's consumer handed over from {@value #EVENTS_TOPIC} (Kafka's own counter,
+     * through Micrometer); 0 while Micrometer has not registered it yet, and then the drain is timed
+     * from the first stored events instead.
+     */
+    long scorerRecordsConsumed() throws Exception {
+        return scorerCount("kafka.consumer.fetch.manager.records.consumed.total?tag=topic:" + EVENTS_TOPIC, false);
+    }
+
+    private long scorerCount(String metric, boolean required) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(scorerUrl
-                + "/actuator/metrics/sluice_scorer_events_stored")).timeout(Duration.ofSeconds(10)).build(),
+                + "/actuator/metrics/" + metric)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 404 && !required) {
+            return 0;
+        }
         if (r.statusCode() != 200) {
-            throw new IOException("scorer metrics answered " + r.statusCode() + ": " + r.body());
+            throw new IOException("scorer metrics answered " + r.statusCode() + " for " + metric + ": " + r.body());
         }
         for (JsonNode m : JSON.readTree(r.body()).path("measurements")) {
             if (m.path("statistic").asString().equals("COUNT")) {
                 return Math.round(m.path("value").asDouble());
             }
         }
-        throw new IOException("no COUNT in the scorer's sluice_scorer_events_stored: " + r.body());
+        throw new IOException("no COUNT in the scorer's " + metric + ": " + r.body());
     }
 
     /**
