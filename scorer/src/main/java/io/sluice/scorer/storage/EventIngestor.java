@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -127,7 +128,7 @@ public class EventIngestor implements SmartLifecycle {
      * records: their values are garbage once encoded, and a poll of 2,000 50-event records is
      * about 60 MB of them (holding them until the commit ran a 768 MB heap out of memory on a backlog).
      */
-    private record PreparedPoll(int records, ConsumedBatch commitOnly, List<PreparedLane> lanes) {
+    private record PreparedPoll(int records, Supplier<Mono<Void>> committer, List<PreparedLane> lanes) {
 
         List<DeadLetter> poisoned() {
             return lanes.stream().flatMap(l -> l.poisoned().stream()).toList();
@@ -147,8 +148,7 @@ public class EventIngestor implements SmartLifecycle {
                 .flatMapSequential(lane -> Mono.fromCallable(() -> prepareLane(lane)).subscribeOn(prepareThreads),
                         props.writers())
                 .collectList()
-                .map(lanes -> new PreparedPoll(batch.records().size(), new ConsumedBatch(List.of(), batch.committer()),
-                        lanes));
+                .map(lanes -> new PreparedPoll(batch.records().size(), batch.committer(), lanes));
     }
 
     /**
@@ -296,7 +296,7 @@ public class EventIngestor implements SmartLifecycle {
     private Mono<Void> commit(PreparedPoll poll) {
         // A commit can fail when a rebalance moved the partitions away meanwhile: the rows are
         // durable, the next owner re-reads the records and stores nothing twice.
-        return poll.commitOnly().commit().onErrorResume(e -> {
+        return poll.committer().get().onErrorResume(e -> {
             commitFailures.increment();
             log.warn("offset commit failed ({}); the partitions' next owner re-reads these {} records",
                     e.toString(), poll.records());
