@@ -32,6 +32,7 @@ public final class BenchMain {
     record Options(boolean quick, List<String> workloads, Path out, Path workDir, boolean keep, Duration step,
             Duration measure, double p99BoundMs, double quickRate, Path gatewayJar, Path scorerJar, String classpath,
             String heap, int partitions, long copyLimit, double startRate, List<String> gatewayJvm, Duration warmup,
+            Duration jitMax,
             String command) {
     }
 
@@ -88,6 +89,7 @@ public final class BenchMain {
                 Double.parseDouble(a.getOrDefault("start-rate", "0")),
                 a.containsKey("gateway-jvm") ? List.of(a.get("gateway-jvm").trim().split("\\s+")) : List.of(),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup-seconds", quick ? "0" : "30"))),
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("jit-max-seconds", "180"))),
                 "./sluice bench " + String.join(" ", args));
     }
 
@@ -97,7 +99,7 @@ public final class BenchMain {
                 usage: ./sluice bench [--quick] [--workloads cc-1,cc-10,...] [--out file.json] [--step-seconds 3]
                        [--measure-seconds 5] [--p99-ms 50] [--quick-rate 500] [--heap 1g] [--partitions 4]
                        [--copy-limit 300000] [--start-rate events/s] [--gateway-jvm "-XX:..."]
-                       [--warmup-seconds 30 (quick: 0)] [--work-dir dir] [--keep]""";
+                       [--warmup-seconds 30 (quick: 0)] [--jit-max-seconds 180] [--work-dir dir] [--keep]""";
     }
 
     /** The module's exec jar, from the repository root or from bench/ (where Maven runs the IT). */
@@ -135,7 +137,11 @@ public final class BenchMain {
     }
 
     record TargetResult(double maxSustainedEventsPerSecond, Latency at50, Latency at80, double cpuMicrosPerEvent,
-            double brokerCpuMicrosPerEvent, List<Latency> steps) {
+            double brokerCpuMicrosPerEvent, List<Latency> steps, WarmUp warmUp) {
+    }
+
+    /** The warm-up before a target's search: how long, whether its JIT settled, compiler cores per slice. */
+    record WarmUp(long seconds, boolean jitSettled, List<Double> compilerCores, List<Latency> slices) {
     }
 
     record Loss(long acknowledged, long unacknowledgedRequestsEvents, long inTopic, long inPostgres, boolean ok,
@@ -183,6 +189,12 @@ public final class BenchMain {
         Files.createDirectories(o.out().toAbsolutePath().getParent());
         JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValue(o.out().toFile(), r);
     }
+
+    /** Per target: load slices of this length until the compilers are quiet, at least {@code WARMUP_MIN}. */
+    static final Duration WARMUP_SLICE = Duration.ofSeconds(10);
+    static final Duration WARMUP_MIN = Duration.ofSeconds(20);
+    /** Compiler threads at most this share of one core over a slice: the JIT has settled. */
+    static final double JIT_SETTLED_CORES = 0.02;
 
     /** Rate and workload of the warm-up: modest, so a cold gateway keeps up with it. */
     static final double WARMUP_EVENTS_PER_SECOND = 5_000;
@@ -274,11 +286,19 @@ public final class BenchMain {
             Timed t = timed(o, load, w, name, url, key, fixedAck, process, stack, o.quickRate(), all);
             progress(t.step());
             return new TargetResult(0, Latency.of(t.step()), null, t.step().cpuMicrosPerEvent(), t.brokerCpuMicrosPerEvent(),
-                    List.of(Latency.of(t.step())));
+                    List.of(Latency.of(t.step())), null);
         }
         double start = o.startRate() > 0 ? o.startRate() : w.eventsPerRequest() == 1 ? 1_000 : 5_000;
-        // Warm-up (JIT, connection pool, Kafka metadata): not part of any result.
-        all.add(load.run(name, url, w, key, start, Duration.ofSeconds(20), fixedAck, process));
+        // Warm-up (JIT, connection pool, Kafka metadata) until the target's compilers are quiet: not
+        // part of any result.
+        JitWarmUp.Outcome warm = JitWarmUp.run(rate -> {
+            LoadGenerator.Step s = load.run(name, url, w, key, rate, WARMUP_SLICE, fixedAck, process);
+            all.add(s);
+            return s;
+        }, process::compilerCpu, start, WARMUP_SLICE, WARMUP_MIN, o.jitMax(), JIT_SETTLED_CORES, o.p99BoundMs());
+        log(String.format("  %s warmed up for %d s (JIT %s; compiler cores per %d s slice: %s)", name,
+                warm.elapsed().toSeconds(), warm.settled() ? "settled" : "still compiling at the limit",
+                WARMUP_SLICE.toSeconds(), warm.compilerCores().stream().map(c -> String.format("%.2f", c)).toList()));
         RateSearch.Outcome found = RateSearch.search(at, start, 4_000_000, 3, o.p99BoundMs(), BenchMain::progress);
         double max = found.maxSustained();
         Timed half = timed(o, load, w, name, url, key, fixedAck, process, stack, max * 0.5, all);
@@ -287,7 +307,9 @@ public final class BenchMain {
         progress(eighty.step());
         log(String.format("  %s sustains %,.0f events/s with p99 <= %.0f ms", name, max, o.p99BoundMs()));
         return new TargetResult(max, Latency.of(half.step()), Latency.of(eighty.step()), eighty.step().cpuMicrosPerEvent(),
-                eighty.brokerCpuMicrosPerEvent(), found.steps().stream().map(Latency::of).toList());
+                eighty.brokerCpuMicrosPerEvent(), found.steps().stream().map(Latency::of).toList(),
+                new WarmUp(warm.elapsed().toSeconds(), warm.settled(), warm.compilerCores(),
+                        warm.steps().stream().map(Latency::of).toList()));
     }
 
     /** A fixed-rate run with the broker's CPU per acknowledged event over the same time. */

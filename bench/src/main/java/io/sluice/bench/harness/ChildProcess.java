@@ -52,6 +52,37 @@ final class ChildProcess implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
+    /**
+     * CPU time so far of the JVM's JIT compiler threads ({@code C1/C2 CompilerThread*}), read from
+     * {@code /proc}; zero where there is no {@code /proc} (the warm-up then runs its minimum only).
+     * Threads that ended are not counted: HotSpot keeps its compiler threads while they have work.
+     */
+    Duration compilerCpu() {
+        Path tasks = Path.of("/proc", Long.toString(pid()), "task");
+        long ticks = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) threads::iterator) {
+                try {
+                    if (!Files.readString(t.resolve("comm")).contains("CompilerThre")) {
+                        continue;
+                    }
+                    String stat = Files.readString(t.resolve("stat"));
+                    // Fields after the ")" closing the thread name: utime and stime are the 12th and 13th.
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException noProc) {
+            return Duration.ZERO;
+        }
+        return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /** {@code getconf CLK_TCK} on Linux, 100 on every mainstream architecture. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
     /** Waits until {@code url} answers 200 or the process dies. */
     void awaitHttpOk(String url, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
