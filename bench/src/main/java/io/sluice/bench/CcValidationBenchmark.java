@@ -63,6 +63,6 @@ public class CcValidationBenchmark {
     @Benchmark
     public Object parseAndEncode() {
         ParsedBatch batch = parser.parse(body, "demo", "req_01M8434B0Y1ZCWETM8WCJPPWKW", Instant.now());
-        return KafkaRecords.of(batch.accepted(), Granularity.REQUEST, codec);
+        return KafkaRecords.of(batch.accepted(), Granularity.REQUEST, codec, batch.raw());
     }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
@@ -39,9 +40,17 @@ public final class EventCodec {
 
     /** One event as one JSON object. */
     public byte[] encode(CanonicalEvent event) {
+        return encode(event, Map.of());
+    }
+
+    /**
+     * One event as one JSON object; a payload, tags or custom block found in {@code raw} (by
+     * identity) is copied from the bytes it was read from instead of being serialized again.
+     */
+    public byte[] encode(CanonicalEvent event, Map<JsonNode, RawJson> raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = mapper.createGenerator(out)) {
-            write(g, event);
+            write(g, event, raw);
         }
         return out.toByteArray();
     }
@@ -52,6 +61,14 @@ public final class EventCodec {
      * differs from the envelope. The size of the value therefore follows the size of the request.
      */
     public byte[] encodeBatch(List<CanonicalEvent> events) {
+        return encodeBatch(events, Map.of());
+    }
+
+    /**
+     * {@link #encodeBatch(List)}, copying each payload, tags or custom block found in {@code raw}
+     * (an identity map: the very node read from those bytes and not changed since) from its bytes.
+     */
+    public byte[] encodeBatch(List<CanonicalEvent> events, Map<JsonNode, RawJson> raw) {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("empty batch");
         }
@@ -64,7 +81,7 @@ public final class EventCodec {
             g.writeName("events");
             g.writeStartArray();
             for (CanonicalEvent event : events) {
-                writeElement(g, event, head);
+                writeElement(g, event, head, raw);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -104,7 +121,7 @@ public final class EventCodec {
         return result;
     }
 
-    private static void write(JsonGenerator g, CanonicalEvent e) {
+    private static void write(JsonGenerator g, CanonicalEvent e, Map<JsonNode, RawJson> raw) {
         g.writeStartObject();
         g.writeStringProperty("event_id", e.eventId());
         optionalString(g, "request_id", e.requestId());
@@ -114,15 +131,15 @@ public final class EventCodec {
         optionalString(g, "app_version", e.appVersion());
         optionalString(g, "session_id", e.sessionId());
         g.writeStringProperty("type", e.type());
-        g.writeStringProperty("timestamp", e.timestamp().toString());
-        g.writeStringProperty("received_at", e.receivedAt().toString());
+        g.writeStringProperty("timestamp", IsoTimestamps.format(e.timestamp()));
+        g.writeStringProperty("received_at", IsoTimestamps.format(e.receivedAt()));
         optionalString(g, "dialect", e.dialect());
         optionalTree(g, "user", e.user());
         optionalTree(g, "device", e.device());
         optionalTree(g, "location", e.location());
-        optionalTree(g, "payload", e.payload());
-        optionalTree(g, "tags", e.tags());
-        optionalTree(g, "custom", e.custom());
+        optionalTree(g, "payload", e.payload(), raw);
+        optionalTree(g, "tags", e.tags(), raw);
+        optionalTree(g, "custom", e.custom(), raw);
         g.writeEndObject();
     }
 
@@ -133,7 +150,7 @@ public final class EventCodec {
         optionalString(g, "platform", e.platform());
         optionalString(g, "app_version", e.appVersion());
         optionalString(g, "session_id", e.sessionId());
-        g.writeStringProperty("received_at", e.receivedAt().toString());
+        g.writeStringProperty("received_at", IsoTimestamps.format(e.receivedAt()));
         optionalString(g, "dialect", e.dialect());
         optionalTree(g, "user", e.user());
         optionalTree(g, "device", e.device());
@@ -141,7 +158,7 @@ public final class EventCodec {
     }
 
     /** An element of a batch: own fields always, envelope fields only where they differ. */
-    private static void writeElement(JsonGenerator g, CanonicalEvent e, CanonicalEvent env) {
+    private static void writeElement(JsonGenerator g, CanonicalEvent e, CanonicalEvent env, Map<JsonNode, RawJson> raw) {
         g.writeStartObject();
         g.writeStringProperty("event_id", e.eventId());
         differentString(g, "request_id", e.requestId(), env.requestId());
@@ -151,17 +168,17 @@ public final class EventCodec {
         differentString(g, "app_version", e.appVersion(), env.appVersion());
         differentString(g, "session_id", e.sessionId(), env.sessionId());
         g.writeStringProperty("type", e.type());
-        g.writeStringProperty("timestamp", e.timestamp().toString());
+        g.writeStringProperty("timestamp", IsoTimestamps.format(e.timestamp()));
         if (!e.receivedAt().equals(env.receivedAt())) {
-            g.writeStringProperty("received_at", e.receivedAt().toString());
+            g.writeStringProperty("received_at", IsoTimestamps.format(e.receivedAt()));
         }
         differentString(g, "dialect", e.dialect(), env.dialect());
         differentTree(g, "user", e.user(), env.user());
         differentTree(g, "device", e.device(), env.device());
         differentTree(g, "location", e.location(), env.location());
-        optionalTree(g, "payload", e.payload());
-        optionalTree(g, "tags", e.tags());
-        optionalTree(g, "custom", e.custom());
+        optionalTree(g, "payload", e.payload(), raw);
+        optionalTree(g, "tags", e.tags(), raw);
+        optionalTree(g, "custom", e.custom(), raw);
         g.writeEndObject();
     }
 
@@ -193,6 +210,16 @@ public final class EventCodec {
         if (value != null) {
             g.writeStringProperty(name, value);
         }
+    }
+
+    private static void optionalTree(JsonGenerator g, String name, JsonNode value, Map<JsonNode, RawJson> raw) {
+        RawJson bytes = value == null || raw.isEmpty() ? null : raw.get(value);
+        if (bytes != null) {
+            g.writeName(name);
+            g.writeRawValue(bytes);
+            return;
+        }
+        optionalTree(g, name, value);
     }
 
     private static void optionalTree(JsonGenerator g, String name, JsonNode value) {

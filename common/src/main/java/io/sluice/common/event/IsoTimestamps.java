@@ -1,5 +1,6 @@
 package io.sluice.common.event;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -87,5 +88,62 @@ public final class IsoTimestamps {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
+    }
+
+    /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years {@link #format} writes itself. */
+    private static final long FIRST_FAST_SECOND = -62_167_219_200L;
+    private static final long LAST_FAST_SECOND = 253_402_300_799L;
+
+    /**
+     * Exactly {@link Instant#toString()} (ISO-8601 in UTC, seconds always, the fraction in groups
+     * of three digits), without the JDK formatter: it was 4 % of the gateway's CPU, called twice per
+     * event. Years outside 0000–9999 go to the JDK.
+     */
+    public static String format(Instant t) {
+        long secs = t.getEpochSecond();
+        if (secs < FIRST_FAST_SECOND || secs > LAST_FAST_SECOND) {
+            return t.toString();
+        }
+        int nano = t.getNano();
+        int fraction = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
+        byte[] out = new byte[20 + (fraction == 0 ? 0 : fraction + 1)];
+        long days = Math.floorDiv(secs, 86_400L);
+        int secondOfDay = (int) Math.floorMod(secs, 86_400L);
+        // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted).
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        int dayOfEra = (int) (z - era * 146_097);
+        int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        int mp = (5 * dayOfYear + 2) / 153;
+        int day = dayOfYear - (153 * mp + 2) / 5 + 1;
+        int month = mp < 10 ? mp + 3 : mp - 9;
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        put(out, 0, (int) year, 4);
+        out[4] = '-';
+        put(out, 5, month, 2);
+        out[7] = '-';
+        put(out, 8, day, 2);
+        out[10] = 'T';
+        put(out, 11, secondOfDay / 3600, 2);
+        out[13] = ':';
+        put(out, 14, secondOfDay / 60 % 60, 2);
+        out[16] = ':';
+        put(out, 17, secondOfDay % 60, 2);
+        int at = 19;
+        if (fraction > 0) {
+            out[at++] = '.';
+            put(out, at, nano / (fraction == 3 ? 1_000_000 : fraction == 6 ? 1_000 : 1), fraction);
+            at += fraction;
+        }
+        out[at] = 'Z';
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    private static void put(byte[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
     }
 }

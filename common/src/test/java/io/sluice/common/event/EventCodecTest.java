@@ -57,6 +57,46 @@ class EventCodecTest {
     }
 
     @Test
+    void blocksWithRawBytesAreCopiedAsSentAndDecodeToTheSameEvents() {
+        // The client's own spelling (spaces, an exponent, an escape) only survives if the bytes are copied.
+        byte[] body = "xx{ \"screen\" : \"Caf\\u00e9\", \"fps\": 6e1 }yy".getBytes(StandardCharsets.UTF_8);
+        JsonNode payload = json.readTree(new String(body, 2, body.length - 4, StandardCharsets.UTF_8));
+        CanonicalEvent a = withPayload(event("evt_a", "page_hit", node("{\"id\":\"u1\"}"), "s"), payload);
+        CanonicalEvent b = event("evt_b", "click", node("{\"id\":\"u1\"}"), "s");
+        java.util.Map<JsonNode, RawJson> raw = new java.util.IdentityHashMap<>();
+        raw.put(payload, new RawJson(body, 2, body.length - 4));
+
+        byte[] batch = codec.encodeBatch(List.of(a, b), raw);
+        String text = new String(batch, StandardCharsets.UTF_8);
+        assertThat(text).contains("\"payload\":{ \"screen\" : \"Caf\\u00e9\", \"fps\": 6e1 }");
+        // b's payload is not in the map: serialized from its tree as before.
+        assertThat(text).contains("\"payload\":{\"screen\":\"Home\",\"n\":[1,2]}");
+        List<CanonicalEvent> decoded = codec.decode(batch);
+        assertThat(decoded.get(0).payload()).isEqualTo(payload);
+        assertThat(decoded).containsExactlyElementsOf(codec.decode(codec.encodeBatch(List.of(a, b))));
+
+        byte[] single = codec.encode(a, raw);
+        assertThat(new String(single, StandardCharsets.UTF_8)).contains("6e1");
+        assertThat(codec.decode(single)).containsExactly(codec.decode(codec.encode(a)).get(0));
+    }
+
+    @Test
+    void aRawSliceMustLieInsideItsBytes() {
+        assertThatThrownBy(() -> new RawJson(new byte[4], 2, 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RawJson(new byte[4], 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        RawJson r = new RawJson("a{}b".getBytes(StandardCharsets.UTF_8), 1, 2);
+        assertThat(r.getValue()).isEqualTo("{}");
+        assertThat(r.appendUnquotedUTF8(new byte[1], 0)).isEqualTo(-1);
+        assertThat(r.asQuotedUTF8()).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static CanonicalEvent withPayload(CanonicalEvent e, JsonNode payload) {
+        return new CanonicalEvent(e.eventId(), e.requestId(), e.projectId(), e.appId(), e.platform(), e.appVersion(),
+                e.sessionId(), e.type(), e.timestamp(), e.receivedAt(), e.dialect(), e.user(), e.device(), e.location(),
+                payload, e.tags(), e.custom());
+    }
+
+    @Test
     void malformedValuesAreRejectedWithAReason() {
         assertThatThrownBy(() -> codec.decode("not json".getBytes())).isInstanceOf(MalformedEventException.class);
         assertThatThrownBy(() -> codec.decode("[1]".getBytes())).hasMessageContaining("not a JSON object");

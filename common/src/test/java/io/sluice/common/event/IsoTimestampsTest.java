@@ -21,6 +21,31 @@ class IsoTimestampsTest {
     }
 
     @Test
+    void formatWritesExactlyWhatInstantToStringWrites() {
+        Random random = new Random(20261130L);
+        long first = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+        long last = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+        List<Instant> edges = List.of(Instant.EPOCH, Instant.ofEpochSecond(first), Instant.ofEpochSecond(last, 999_999_999),
+                Instant.ofEpochSecond(first - 1), Instant.ofEpochSecond(last + 1), Instant.MIN, Instant.MAX,
+                Instant.parse("2024-02-29T23:59:59.5Z"), Instant.parse("1969-12-31T23:59:59.000001Z"),
+                Instant.parse("2000-03-01T00:00:00Z"), Instant.parse("2100-02-28T12:00:00.000000001Z"));
+        for (Instant t : edges) {
+            assertThat(IsoTimestamps.format(t)).isEqualTo(t.toString());
+        }
+        for (int i = 0; i < 300_000; i++) {
+            long secs = first + (long) (random.nextDouble() * (last - first + 1));
+            int nano = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant t = Instant.ofEpochSecond(secs, nano);
+            assertThat(IsoTimestamps.format(t)).as("%s", t).isEqualTo(t.toString());
+        }
+    }
+
+    @Test
     void theCommonShapesAreReadWithoutTheJdkParser() {
         for (String s : List.of("2026-05-13T09:00:00Z", "2026-05-13T09:00:00.123Z", "2026-05-13T09:00:00.123456789Z",
                 "2026-05-13T11:00:00+02:00", "2026-05-13T04:30:00.5-04:30", "2024-02-29T23:59:59Z")) {

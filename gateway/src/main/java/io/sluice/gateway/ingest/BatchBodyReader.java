@@ -1,9 +1,13 @@
 package io.sluice.gateway.ingest;
 
+import io.sluice.common.event.RawJson;
 import io.sluice.gateway.error.ApiException;
 import io.sluice.gateway.error.ApiException.FieldProblem;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -23,9 +27,17 @@ public final class BatchBodyReader {
     private BatchBodyReader() {
     }
 
-    /** The envelope without {@code events}, the events, and each event's size in bytes as sent. */
-    public record RawBatch(ObjectNode envelope, List<JsonNode> events, List<Integer> eventSizes) {
+    /**
+     * The envelope without {@code events}, the events, each event's size in bytes as sent, and the
+     * bytes each event's {@code payload}, {@code tags} and {@code custom} object was read from
+     * (an identity map, for {@link io.sluice.common.event.EventCodec}).
+     */
+    public record RawBatch(ObjectNode envelope, List<JsonNode> events, List<Integer> eventSizes,
+            Map<JsonNode, RawJson> raw) {
     }
+
+    /** An event's blocks that pass to Kafka as sent unless a later step replaces them. */
+    private static final Set<String> RAW_BLOCKS = Set.of("payload", "tags", "custom");
 
     /**
      * Reads {@code {"events": [...], ...}}, stopping as soon as the array holds more than
@@ -46,6 +58,7 @@ public final class BatchBodyReader {
             ObjectNode envelope = mapper.createObjectNode();
             List<JsonNode> events = null;
             List<Integer> sizes = new ArrayList<>();
+            Map<JsonNode, RawJson> raw = new IdentityHashMap<>();
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
@@ -56,7 +69,8 @@ public final class BatchBodyReader {
                             throw tooMany.apply(events);
                         }
                         long start = p.currentTokenLocation().getByteOffset();
-                        events.add(mapper.readTree(p));
+                        events.add(p.currentToken() == JsonToken.START_OBJECT ? readEvent(mapper, p, body, raw)
+                                : mapper.readTree(p));
                         sizes.add((int) (p.currentLocation().getByteOffset() - start));
                     }
                 } else {
@@ -80,7 +94,7 @@ public final class BatchBodyReader {
                 throw ApiException.badRequest("'events' must not be empty.",
                         List.of(new FieldProblem("events", "must contain at least one event", "empty")));
             }
-            return new RawBatch(envelope, events, sizes);
+            return new RawBatch(envelope, events, sizes, raw);
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("JSON exceeds a parser limit: " + e.getOriginalMessage(),
                     List.of(new FieldProblem("", e.getOriginalMessage(), "json_limit_exceeded")));
@@ -90,4 +104,22 @@ public final class BatchBodyReader {
         }
     }
 
+    /**
+     * One event object, field by field, noting where its payload, tags and custom objects lie in
+     * {@code body}. The parser's duplicate detection still applies to its field names.
+     */
+    private static ObjectNode readEvent(ObjectMapper mapper, JsonParser p, byte[] body, Map<JsonNode, RawJson> raw) {
+        ObjectNode event = mapper.createObjectNode();
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken token = p.nextToken();
+            long start = p.currentTokenLocation().getByteOffset();
+            JsonNode value = mapper.readTree(p);
+            if (token == JsonToken.START_OBJECT && RAW_BLOCKS.contains(name)) {
+                raw.put(value, new RawJson(body, (int) start, (int) (p.currentLocation().getByteOffset() - start)));
+            }
+            event.set(name, value);
+        }
+        return event;
+    }
 }

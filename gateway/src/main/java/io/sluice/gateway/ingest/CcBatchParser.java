@@ -109,7 +109,7 @@ public class CcBatchParser {
                     sessionId, e.get("type").stringValue(), timestamp, receivedAt, Dialect.CC, user, device,
                     location, e.get("payload"), nonNull(e.get("tags")), nonNull(e.get("custom"))));
         }
-        return new ParsedBatch(requestId, appId, sessionId, accepted, rejected);
+        return new ParsedBatch(requestId, appId, sessionId, accepted, rejected, raw.raw());
     }
 
     /** Validates one event; returns its timestamp, or null with the first problem in {@code out}. */

@@ -2,9 +2,10 @@ package io.sluice.gateway.ingest;
 
 import io.sluice.common.event.CanonicalEvent;
 import io.sluice.common.event.EventCodec;
+import io.sluice.common.event.RawJson;
 import io.sluice.gateway.auth.ApiPrincipal;
-import io.sluice.gateway.error.ApiException;
 import io.sluice.gateway.enrich.Enrichment;
+import io.sluice.gateway.error.ApiException;
 import io.sluice.gateway.kafka.EventPublisher;
 import io.sluice.gateway.kafka.KafkaProperties;
 import io.sluice.gateway.kafka.PublishException;
@@ -12,9 +13,11 @@ import io.sluice.gateway.privacy.PiiAudit;
 import io.sluice.gateway.privacy.PrivacyPolicy;
 import io.sluice.gateway.quota.PlanQuota;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The last step every dialect shares: enrich, apply the project's privacy policy, reserve plan quota,
@@ -46,6 +49,15 @@ public class EventIntake {
 
     /** Completes once every event is acknowledged by Kafka; errors are {@link ApiException}s. */
     public Mono<Void> store(ApiPrincipal principal, String dialect, List<CanonicalEvent> events) {
+        return store(principal, dialect, events, Map.of());
+    }
+
+    /**
+     * {@link #store(ApiPrincipal, String, List)}; blocks in {@code raw} (by identity) that enrichment
+     * and the privacy policy left as they were go to Kafka as the client sent them.
+     */
+    public Mono<Void> store(ApiPrincipal principal, String dialect, List<CanonicalEvent> events,
+            Map<JsonNode, RawJson> raw) {
         if (events.isEmpty()) {
             return Mono.empty();
         }
@@ -53,7 +65,7 @@ public class EventIntake {
         return enrichment.apply(events).flatMap(enriched -> {
             PrivacyPolicy.Applied applied = principal.privacy().apply(enriched);
             return quota.reserve(principal, events.size())
-                    .flatMap(r -> publisher.publish(KafkaRecords.of(applied.events(), kafka.granularity(), codec))
+                    .flatMap(r -> publisher.publish(KafkaRecords.of(applied.events(), kafka.granularity(), codec, raw))
                             .doOnError(e -> r.release())
                             .onErrorMap(PublishException.class, this::toApiException))
                     .then(Mono.fromRunnable(() -> {

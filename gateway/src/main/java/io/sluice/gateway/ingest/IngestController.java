@@ -55,7 +55,7 @@ public class IngestController {
                 .flatMap(batch -> {
                     // Charged per event sent, before anything is stored: a 429 stores nothing.
                     rateLimits.acquireEvents(principal, batch.accepted().size() + batch.rejected());
-                    return intake.store(principal, Dialect.CC, batch.accepted()).then(Mono.fromSupplier(() -> {
+                    return intake.store(principal, Dialect.CC, batch.accepted(), batch.raw()).then(Mono.fromSupplier(() -> {
                         batch.problems().forEach(p -> metrics.rejected(Dialect.CC, p.code()));
                         int accepted = batch.accepted().size();
                         return new IngestResponse(accepted, batch.rejected(), batch.sessionId(), batch.requestId(),

@@ -15,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -46,7 +47,29 @@ public final class PrivacyPolicy {
             "cardnumber", "card_number", "iban", "birth", "dob", "address", "firstname", "first_name", "lastname",
             "last_name", "fullname", "full_name");
 
+    /** Answers for keys seen before: custom blocks repeat the same few keys in every event. */
+    private static final Map<String, Boolean> SENSITIVE_KEYS_SEEN = new ConcurrentHashMap<>();
+    /** Bounds the memory the answers take whatever keys clients send. */
+    static final int SENSITIVE_KEYS_REMEMBERED = 4096;
+    static final int LONGEST_REMEMBERED_KEY = 64;
+
     static boolean sensitiveKey(String key) {
+        Boolean seen = SENSITIVE_KEYS_SEEN.get(key);
+        if (seen != null) {
+            return seen;
+        }
+        boolean sensitive = matchesSensitivePart(key);
+        if (key.length() <= LONGEST_REMEMBERED_KEY && SENSITIVE_KEYS_SEEN.size() < SENSITIVE_KEYS_REMEMBERED) {
+            SENSITIVE_KEYS_SEEN.put(key, sensitive);
+        }
+        return sensitive;
+    }
+
+    static int sensitiveKeysRemembered() {
+        return SENSITIVE_KEYS_SEEN.size();
+    }
+
+    private static boolean matchesSensitivePart(String key) {
         String lower = asciiLower(key);
         for (String part : SENSITIVE_KEY_PARTS) {
             if (lower.contains(part)) {
@@ -271,9 +294,12 @@ public final class PrivacyPolicy {
             return new Block(custom, Set.of());
         }
         ObjectNode copy = null;
-        Set<String> fields = new TreeSet<>();
+        Set<String> fields = null;
         for (Map.Entry<String, JsonNode> e : custom.properties()) {
             if (sensitiveKey(e.getKey()) && !e.getValue().isNull()) {
+                if (fields == null) {
+                    fields = new TreeSet<>();
+                }
                 fields.add("custom." + e.getKey());
                 if (copy == null) {
                     copy = editable(custom);

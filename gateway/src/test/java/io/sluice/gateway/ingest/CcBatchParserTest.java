@@ -3,12 +3,16 @@ package io.sluice.gateway.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.common.event.CanonicalEvent;
+import io.sluice.common.event.RawJson;
 import io.sluice.gateway.error.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 class CcBatchParserTest {
 
@@ -34,6 +38,28 @@ class CcBatchParserTest {
         ParsedBatch old = parse("{\"app_id\":\"a\",\"events\":[" + event("2025-11-22T11:00:00Z") + ","
                 + event("2025-11-23T13:00:00+01:00") + "]}");
         assertThat(old.problems()).extracting(EventProblem::index).containsExactly(0);
+    }
+
+    @Test
+    void eachEventsPayloadTagsAndCustomAreSlicesOfTheBodyThatParseToTheSameTrees() {
+        String body = "{\"app_id\":\"a\", \"user\": {\"id\": \"u\"}, \"events\": [\n"
+                + " {\"type\":\"click\",\"timestamp\":\"2026-11-23T11:00:00Z\",\"payload\" : { \"label\": \"b\\u00e9\", \"x\": 2e0, \"y\": -1.50 },"
+                + "  \"tags\":{\"k\":\"v\"}, \"custom\":{\"n\":{\"deep\":[true,null]}}},\n"
+                + " {\"type\":\"click\",\"timestamp\":\"2026-11-23T11:00:00Z\",\"payload\":{}, \"tags\": null}\n"
+                + "]}";
+        ParsedBatch b = parse(body);
+        assertThat(b.problems()).isEmpty();
+        assertThat(b.accepted()).hasSize(2);
+        CanonicalEvent first = b.accepted().get(0);
+        List<JsonNode> blocks = List.of(first.payload(), first.tags(), first.custom(), b.accepted().get(1).payload());
+        for (JsonNode block : blocks) {
+            RawJson raw = b.raw().get(block);
+            assertThat(raw).as("raw bytes of %s", block).isNotNull();
+            assertThat(UntrustedJson.mapper(1 << 20).readTree(raw.getValue())).isEqualTo(block);
+        }
+        assertThat(b.raw().get(first.payload()).getValue()).startsWith("{ \"label\"").endsWith("-1.50 }");
+        // Only the event blocks: the envelope's user is written once per record from its tree.
+        assertThat(b.raw()).hasSize(4);
     }
 
     @Test

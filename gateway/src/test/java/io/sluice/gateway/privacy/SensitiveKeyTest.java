@@ -45,4 +45,17 @@ class SensitiveKeyTest {
             assertThat(PrivacyPolicy.sensitiveKey(k)).as(k).isEqualTo(RULE.matcher(k).matches());
         }
     }
+
+    @Test
+    void rememberedAnswersAreTheSameAnswersAndTheirNumberIsBounded() {
+        for (String k : new String[] {"User_Email", "colour", "x".repeat(200) + "passport", "x".repeat(200)}) {
+            boolean first = PrivacyPolicy.sensitiveKey(k);
+            assertThat(PrivacyPolicy.sensitiveKey(k)).as(k).isEqualTo(first).isEqualTo(RULE.matcher(k).matches());
+        }
+        for (int i = 0; i < 3 * PrivacyPolicy.SENSITIVE_KEYS_REMEMBERED; i++) {
+            String k = "key_" + i + (i % 7 == 0 ? "_phone" : "");
+            assertThat(PrivacyPolicy.sensitiveKey(k)).as(k).isEqualTo(i % 7 == 0);
+        }
+        assertThat(PrivacyPolicy.sensitiveKeysRemembered()).isLessThanOrEqualTo(PrivacyPolicy.SENSITIVE_KEYS_REMEMBERED);
+    }
 }
