@@ -96,7 +96,7 @@ public final class IsoTimestamps {
 
     /**
      * Exactly {@link Instant#toString()} (ISO-8601 in UTC, seconds always, the fraction in groups
-     * of three digits), without the JDK formatter: it was 4 % of the gateway's CPU, called twice per
+     * of three digits), without the JDK formatter: it was 4 % of the gateway's sampled Java CPU, called twice per
      * event. Years outside 0000–9999 go to the JDK.
      */
     public static String format(Instant t) {

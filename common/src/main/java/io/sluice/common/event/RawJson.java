@@ -11,7 +11,7 @@ import tools.jackson.core.io.JsonStringEncoder;
 /**
  * A JSON value exactly as a client sent it: a slice of the request body. {@link EventCodec} copies
  * it into a record instead of serializing the tree read from it again (re-serializing payload,
- * tags and custom blocks was an eighth of the gateway's CPU). Only for a tree that was not changed
+ * tags and custom blocks was an eighth of the gateway's sampled Java CPU). Only for a tree that was not changed
  * after it was read; the bytes must be one complete, valid JSON value.
  */
 public final class RawJson implements SerializableString {
