@@ -275,11 +275,13 @@ public final class BenchMain {
     private static TargetResult target(Options o, Stack stack, LoadGenerator load, Workload w, String name, String url,
             String key, boolean fixedAck, List<LoadGenerator.Step> all) {
         ChildProcess process = name.equals("gateway") ? stack.gateway : stack.ceiling;
-        java.util.function.DoubleFunction<LoadGenerator.Step> at = rate -> {
-            LoadGenerator.Step s = load.run(name, url, w, key, rate, o.step(), fixedAck, process);
+        // Every step, warm-up slices included, is kept: the loss check counts what each acknowledged.
+        java.util.function.BiFunction<Double, Duration, LoadGenerator.Step> run = (rate, length) -> {
+            LoadGenerator.Step s = load.run(name, url, w, key, rate, length, fixedAck, process);
             all.add(s);
             return s;
         };
+        java.util.function.DoubleFunction<LoadGenerator.Step> at = rate -> run.apply(rate, o.step());
         if (o.quick()) {
             // A short warm-up so the first requests do not measure class loading and JIT.
             all.add(load.run(name, url, w, key, o.quickRate(), Duration.ofSeconds(1), fixedAck, process));
@@ -291,11 +293,7 @@ public final class BenchMain {
         double start = o.startRate() > 0 ? o.startRate() : w.eventsPerRequest() == 1 ? 1_000 : 5_000;
         // Warm-up (JIT, connection pool, Kafka metadata) until the target's compilers are quiet: not
         // part of any result.
-        JitWarmUp.Outcome warm = JitWarmUp.run(rate -> {
-            LoadGenerator.Step s = load.run(name, url, w, key, rate, WARMUP_SLICE, fixedAck, process);
-            all.add(s);
-            return s;
-        }, process::compilerCpu, start, WARMUP_SLICE, WARMUP_MIN, o.jitMax(), JIT_SETTLED_CORES, o.p99BoundMs());
+        JitWarmUp.Outcome warm = JitWarmUp.run(rate -> run.apply(rate, WARMUP_SLICE), process::compilerCpu, start, WARMUP_SLICE, WARMUP_MIN, o.jitMax(), JIT_SETTLED_CORES, o.p99BoundMs());
         log(String.format("  %s warmed up for %d s (JIT %s; compiler cores per %d s slice: %s)", name,
                 warm.elapsed().toSeconds(), warm.settled() ? "settled" : "still compiling at the limit",
                 WARMUP_SLICE.toSeconds(), warm.compilerCores().stream().map(c -> String.format("%.2f", c)).toList()));

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import tools.jackson.core.SerializableString;
-import tools.jackson.core.io.JsonStringEncoder;
+import tools.jackson.core.io.SerializedString;
 
 /**
  * A JSON value exactly as a client sent it: a slice of the request body. {@link EventCodec} copies
@@ -82,54 +82,42 @@ public final class RawJson implements SerializableString {
         return s.length();
     }
 
-    // The quoted forms (the value as a JSON string literal) are part of the interface; nothing in
-    // Sluice writes raw JSON as a string, but they answer correctly anyway.
+    // The quoted forms (the value as the content of a JSON string literal) are part of the
+    // interface; nothing in Sluice writes raw JSON as a string, so they go through Jackson's own
+    // implementation rather than fast paths of ours.
 
     @Override
     public char[] asQuotedChars() {
-        return JsonStringEncoder.getInstance().quoteAsCharArray(getValue());
+        return quoted().asQuotedChars();
     }
 
     @Override
     public byte[] asQuotedUTF8() {
-        return JsonStringEncoder.getInstance().quoteAsUTF8(getValue());
+        return quoted().asQuotedUTF8();
     }
 
     @Override
     public int appendQuotedUTF8(byte[] buffer, int at) {
-        byte[] q = asQuotedUTF8();
-        if (at + q.length > buffer.length) {
-            return -1;
-        }
-        System.arraycopy(q, 0, buffer, at, q.length);
-        return q.length;
+        return quoted().appendQuotedUTF8(buffer, at);
     }
 
     @Override
     public int appendQuoted(char[] buffer, int at) {
-        char[] q = asQuotedChars();
-        if (at + q.length > buffer.length) {
-            return -1;
-        }
-        System.arraycopy(q, 0, buffer, at, q.length);
-        return q.length;
+        return quoted().appendQuoted(buffer, at);
     }
 
     @Override
     public int writeQuotedUTF8(OutputStream out) throws IOException {
-        byte[] q = asQuotedUTF8();
-        out.write(q);
-        return q.length;
+        return quoted().writeQuotedUTF8(out);
     }
 
     @Override
-    public int putQuotedUTF8(ByteBuffer buffer) {
-        byte[] q = asQuotedUTF8();
-        if (q.length > buffer.remaining()) {
-            return -1;
-        }
-        buffer.put(q);
-        return q.length;
+    public int putQuotedUTF8(ByteBuffer buffer) throws IOException {
+        return quoted().putQuotedUTF8(buffer);
+    }
+
+    private SerializedString quoted() {
+        return new SerializedString(getValue());
     }
 
     @Override
