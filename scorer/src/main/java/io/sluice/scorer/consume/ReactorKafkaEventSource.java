@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.kafka.receiver.KafkaReceiver;
 import reactor.kafka.receiver.ReceiverOffset;
 import reactor.kafka.receiver.ReceiverOptions;
@@ -21,9 +22,13 @@ import reactor.kafka.receiver.internals.ConsumerFactory;
 public class ReactorKafkaEventSource implements EventSource {
 
     private final KafkaReceiver<byte[], byte[]> receiver;
+    private final long mergeBytes;
+    private final java.time.Duration mergeWait;
 
     public ReactorKafkaEventSource(ScorerProperties props, MeterRegistry meters) {
         Map<String, Object> config = consumerConfig(props);
+        this.mergeBytes = props.mergeBytes().toBytes();
+        this.mergeWait = props.mergeWait();
         ReceiverOptions<byte[], byte[]> options = ReceiverOptions.<byte[], byte[]>create(config)
                 .subscription(List.of(props.topic()))
                 // Commits happen only when the pipeline asks, after the rows are durable.
@@ -67,10 +72,15 @@ public class ReactorKafkaEventSource implements EventSource {
 
     @Override
     public Flux<ConsumedBatch> batches() {
-        return receiver.receiveBatch(1)
+        Flux<List<ReceiverRecord<byte[], byte[]>>> polls = receiver.receiveBatch(1)
                 .concatMap(poll -> poll.collectList(), 0)
-                .filter(list -> !list.isEmpty())
+                .filter(list -> !list.isEmpty());
+        return PollMerger.merge(polls, ReactorKafkaEventSource::size, mergeBytes, mergeWait, Schedulers.parallel())
                 .map(ReactorKafkaEventSource::toBatch);
+    }
+
+    private static long size(ReceiverRecord<byte[], byte[]> record) {
+        return record.value() == null ? 0 : record.value().length;
     }
 
     static ConsumedBatch toBatch(List<ReceiverRecord<byte[], byte[]>> records) {

@@ -1,6 +1,7 @@
 package io.sluice.scorer.storage;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.common.event.MalformedEventException;
@@ -34,9 +35,10 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
- * The scorer's storage loop: batch from Kafka, decode, write to PostgreSQL (retrying until it
- * succeeds), then commit the batch's offsets. One poll at a time, so offsets are committed in
- * order and never ahead of the rows; within a poll, the records are spread by key over
+ * The scorer's storage loop: batch from Kafka (one poll, or consecutive polls of small records
+ * merged up to a byte budget), decode, write to PostgreSQL (retrying until it succeeds), then
+ * commit the batch's offsets. One batch at a time, so offsets are committed in order and never
+ * ahead of the rows; within a batch, the records are spread by key over
  * {@code writers} lanes that store in parallel, each on its own connection, because one
  * PostgreSQL backend runs on one core.
  *
@@ -60,6 +62,7 @@ public class EventIngestor implements SmartLifecycle {
     private final Counter restarts;
     private final Timer batchTimer;
     private final Timer writeTimer;
+    private final DistributionSummary batchEvents;
 
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -82,8 +85,11 @@ public class EventIngestor implements SmartLifecycle {
         this.commitFailures = meters.counter("sluice_scorer_commit_failures");
         this.restarts = meters.counter("sluice_scorer_pipeline_restarts");
         this.batchTimer = Timer.builder("sluice_scorer_batch")
-                .description("Store one poll (encoding runs a poll ahead, its commit alongside the next)")
+                .description("Store one batch of merged polls (encoding runs a batch ahead, its commit alongside the next)")
                 .publishPercentileHistogram().register(meters);
+        this.batchEvents = DistributionSummary.builder("sluice_scorer_batch_events")
+                .description("Events in one stored batch (consecutive polls merged up to merge-bytes)")
+                .register(meters);
         this.writeTimer = Timer.builder("sluice_scorer_write")
                 .description("Store one transaction of at most batch-events events (one writer lane)")
                 .publishPercentileHistogram().register(meters);
@@ -207,6 +213,7 @@ public class EventIngestor implements SmartLifecycle {
                 .doOnNext(inserted -> {
                     failure = null;
                     stored.increment(inserted);
+                    batchEvents.record(poll.events());
                     duplicates.increment(poll.events() - inserted);
                     commitInBackground(poll);
                 })

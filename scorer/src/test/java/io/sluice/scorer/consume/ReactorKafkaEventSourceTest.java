@@ -21,7 +21,7 @@ class ReactorKafkaEventSourceTest {
 
     private static ScorerProperties props(Map<String, String> consumer) {
         return new ScorerProperties(null, null, null, null, null, null, null, null, null, null, consumer, null, null,
-                null, null, null);
+                null, null, null, null, null);
     }
 
     @Test

@@ -26,7 +26,7 @@ class EventIngestorCommitTest {
         AtomicInteger firstCommitted = new AtomicInteger();
         AtomicInteger secondCommitted = new AtomicInteger();
         ScorerProperties props = new ScorerProperties(null, null, null, null, null, null, null, Duration.ofMillis(10),
-                Duration.ofMillis(50), Duration.ofSeconds(10), null, null, null, null, null, null);
+                Duration.ofMillis(50), Duration.ofSeconds(10), null, null, null, null, null, null, null, null);
         // Undecodable records only: each poll is dead-lettered and committed without a database.
         EventIngestor ingestor = new EventIngestor(polls::asFlux, new BatchStore(null, null), letters -> Mono.empty(),
                 props, new SimpleMeterRegistry());

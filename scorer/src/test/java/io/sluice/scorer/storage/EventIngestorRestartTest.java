@@ -35,7 +35,7 @@ class EventIngestorRestartTest {
         AtomicInteger commits = new AtomicInteger();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ScorerProperties props = new ScorerProperties(null, null, null, null, null, null, null, Duration.ofMillis(10),
-                Duration.ofMillis(50), Duration.ofSeconds(1), null, null, null, null, null, null);
+                Duration.ofMillis(50), Duration.ofSeconds(1), null, null, null, null, null, null, null, null);
         EventIngestor ingestor = new EventIngestor(source, new BatchStore(null, null), letters -> {
             deadLettered.addAll(letters);
             return Mono.empty();
