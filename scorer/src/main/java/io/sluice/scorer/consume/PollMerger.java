@@ -3,6 +3,7 @@ package io.sluice.scorer.consume;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToLongFunction;
@@ -108,7 +109,12 @@ public final class PollMerger {
                     openExpired = waitNanos == 0;
                     long batch = ++generation;
                     if (!openExpired) {
-                        openTimer = timer.schedule(() -> expire(batch), waitNanos, TimeUnit.NANOSECONDS);
+                        try {
+                            openTimer = timer.schedule(() -> expire(batch), waitNanos, TimeUnit.NANOSECONDS);
+                        } catch (RejectedExecutionException e) {
+                            // The timer is shut down (the app is stopping): pass the poll on unmerged.
+                            openExpired = true;
+                        }
                     }
                 } else {
                     open.addAll(poll);
@@ -202,6 +208,7 @@ public final class PollMerger {
                     terminated = true;
                     fail = error;
                     stopTimer = openTimer;
+                    openTimer = null;
                     open = null;
                     closed = null;
                 } else {

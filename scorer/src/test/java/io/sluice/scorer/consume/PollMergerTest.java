@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
@@ -54,13 +56,41 @@ class PollMergerTest {
     }
 
     @Test
-    void aPartialBatchIsClosedWhenTheWaitRunsOut() {
-        StepVerifier.withVirtualTime(() -> merged(Flux.just(poll(1), poll(2)).concatWith(Flux.never()), 100,
-                        Duration.ofMillis(50)))
+    void aPartialBatchIsClosedWhenTheWaitFromItsFirstPollRunsOut() {
+        // The second poll arrives 30 ms after the first: the batch still closes 50 ms after the first.
+        StepVerifier.withVirtualTime(() -> merged(Flux.just(poll(1))
+                        .concatWith(Mono.delay(Duration.ofMillis(30)).thenReturn(poll(2)))
+                        .concatWith(Flux.never()), 100, Duration.ofMillis(50)))
                 .expectSubscription()
                 .expectNoEvent(Duration.ofMillis(49))
                 .thenAwait(Duration.ofMillis(1))
                 .expectNext(List.of(1, 2))
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void batchesClosedWhileNobodyAsksWaitInOrderAndStopThePolling() {
+        Sinks.Many<List<Integer>> polls = Sinks.many().unicast().onBackpressureBuffer();
+        AtomicLong requested = new AtomicLong();
+
+        StepVerifier.withVirtualTime(() -> merged(polls.asFlux().doOnRequest(requested::addAndGet), 100,
+                        Duration.ofMillis(50)), 0)
+                .expectSubscription()
+                .thenRequest(1)
+                .then(() -> polls.tryEmitNext(poll(1)))
+                .thenAwait(Duration.ofMillis(50))
+                .expectNext(List.of(1))
+                // Nobody asks now: polls go on only while a batch is open, and stop once one batch
+                // is closed and waiting (at most one closed and one open batch are held).
+                .then(() -> polls.tryEmitNext(poll(2)))
+                .thenAwait(Duration.ofMillis(50))
+                .then(() -> polls.tryEmitNext(poll(3)))
+                .thenAwait(Duration.ofMillis(50))
+                .then(() -> assertThat(requested).as("polls requested").hasValue(3))
+                .expectNoEvent(Duration.ofMillis(200))
+                .thenRequest(2)
+                .expectNext(List.of(2), List.of(3))
                 .thenCancel()
                 .verify(Duration.ofSeconds(5));
     }
