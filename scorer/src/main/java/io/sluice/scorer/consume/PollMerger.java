@@ -106,7 +106,8 @@ public final class PollMerger {
                 if (open == null) {
                     open = new ArrayList<>(poll);
                     openBytes = 0;
-                    openExpired = waitNanos == 0;
+                    // A poll that fills the budget alone needs no timer.
+                    openExpired = waitNanos == 0 || size >= budget;
                     long batch = ++generation;
                     if (!openExpired) {
                         try {
