@@ -3,6 +3,7 @@ package io.sluice.scorer.consume;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sluice.scorer.ScorerProperties;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public class ReactorKafkaEventSource implements EventSource {
 
     private final KafkaReceiver<byte[], byte[]> receiver;
     private final long mergeBytes;
-    private final java.time.Duration mergeWait;
+    private final Duration mergeWait;
 
     public ReactorKafkaEventSource(ScorerProperties props, MeterRegistry meters) {
         Map<String, Object> config = consumerConfig(props);
@@ -33,14 +34,14 @@ public class ReactorKafkaEventSource implements EventSource {
                 .subscription(List.of(props.topic()))
                 // Commits happen only when the pipeline asks, after the rows are durable.
                 .commitBatchSize(0)
-                .commitInterval(java.time.Duration.ZERO)
+                .commitInterval(Duration.ZERO)
                 // A commit runs on the consumer thread after the poll in progress returns.
                 .pollTimeout(props.pollTimeout())
                 // On revocation reactor-kafka waits for every received record to be acknowledged;
                 // the pipeline takes the next batch only after a commit, which the rebalance itself
                 // holds up: cap the wait (60 s by default) and let the next owner re-read the rest,
                 // which idempotent writes make harmless (ScorerReplicasIT).
-                .maxDelayRebalance(java.time.Duration.ofSeconds(2));
+                .maxDelayRebalance(Duration.ofSeconds(2));
         // Kafka's own consumer metrics (lag per partition and max lag) go to Micrometer.
         this.receiver = KafkaReceiver.create(new ConsumerFactory() {
             @Override

@@ -69,7 +69,7 @@ public class EventIngestor implements SmartLifecycle {
     private volatile CountDownLatch drained = new CountDownLatch(0);
     private volatile Disposable subscription;
     private volatile Scheduler prepareThreads;
-    /** Why the pipeline last failed, until a poll is stored again; null while it works. */
+    /** Why the pipeline last failed, until a batch is stored again; null while it works. */
     private volatile Throwable failure;
 
     public EventIngestor(EventSource source, BatchStore store, DeadLetters deadLetters, ScorerProperties props,
@@ -102,15 +102,15 @@ public class EventIngestor implements SmartLifecycle {
         // threads: those must never wait, and Jackson's caches lock briefly on first use.
         prepareThreads = Schedulers.newBoundedElastic(props.writers(), 4 * props.writers(), "sluice-scorer-prepare");
         subscription = Flux.defer(source::batches)
-                // Decoding and encoding for COPY (on worker threads) run one poll ahead of storing,
-                // so PostgreSQL does not wait while the scorer prepares the next poll. Storing and
-                // committing stay one poll at a time, in poll order (a poll's commit runs while the next is stored).
+                // Decoding and encoding for COPY (on worker threads) run one batch ahead of storing,
+                // so PostgreSQL does not wait while the scorer prepares the next batch. Storing and
+                // committing stay one batch at a time, in poll order (a batch's commit runs while the next is stored).
                 .concatMap(this::prepare, 0)
                 .concatMap(this::storeAndCommit, 1)
                 // Writes retry by themselves; anything else that ends the pipeline (the consumer
                 // failing, a bug) restarts it with a new consumer after a back-off. What was not
                 // committed is read again and stored once (idempotent writes); readiness is DOWN
-                // until a poll is stored again.
+                // until a batch is stored again.
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, props.retryMin())
                         .maxBackoff(props.retryMax())
                         // A restart that stored polls again starts the next back-off from the start.
@@ -130,11 +130,12 @@ public class EventIngestor implements SmartLifecycle {
     }
 
     /**
-     * A poll encoded for COPY, lane by lane, with its record count and committer but not its
-     * records: their values are garbage once encoded, and a poll of 2,000 50-event records is
-     * about 60 MB of them (holding them until the commit ran a 768 MB heap out of memory on a backlog).
+     * A batch (one or more polls) encoded for COPY, lane by lane, with its record count and
+     * committer but not its records: their values are garbage once encoded, and a poll of 2,000
+     * 50-event records is about 60 MB of them (holding them until the commit ran a 768 MB heap out
+     * of memory on a backlog).
      */
-    private record PreparedPoll(int records, Supplier<Mono<Void>> committer, List<PreparedLane> lanes) {
+    private record PreparedBatch(int records, Supplier<Mono<Void>> committer, List<PreparedLane> lanes) {
 
         List<DeadLetter> poisoned() {
             return lanes.stream().flatMap(l -> l.poisoned().stream()).toList();
@@ -149,12 +150,12 @@ public class EventIngestor implements SmartLifecycle {
     private record PreparedLane(List<EventWriter.Staged> transactions, List<DeadLetter> poisoned, int events) {
     }
 
-    private Mono<PreparedPoll> prepare(ConsumedBatch batch) {
+    private Mono<PreparedBatch> prepare(ConsumedBatch batch) {
         return Flux.fromIterable(lanes(batch.records(), props.writers()))
                 .flatMapSequential(lane -> Mono.fromCallable(() -> prepareLane(lane)).subscribeOn(prepareThreads),
                         props.writers())
                 .collectList()
-                .map(lanes -> new PreparedPoll(batch.records().size(), batch.committer(), lanes));
+                .map(lanes -> new PreparedBatch(batch.records().size(), batch.committer(), lanes));
     }
 
     /**
@@ -193,7 +194,7 @@ public class EventIngestor implements SmartLifecycle {
         throw new IllegalStateException("fewer rows than counted");
     }
 
-    private Mono<Void> storeAndCommit(PreparedPoll poll) {
+    private Mono<Void> storeAndCommit(PreparedBatch batch) {
         if (stopping.get()) {
             // Not stored, not committed: the next owner of these partitions gets them again.
             return Mono.empty();
@@ -201,21 +202,21 @@ public class EventIngestor implements SmartLifecycle {
         inFlight.incrementAndGet();
         Timer.Sample sample = Timer.start();
         if (log.isDebugEnabled()) {
-            log.debug("storing a poll of {} records: {} events in lanes of {} transactions", poll.records(),
-                    poll.events(), poll.lanes().stream().map(l -> l.transactions().size()).toList());
+            log.debug("storing a batch of {} records: {} events in lanes of {} transactions", batch.records(),
+                    batch.events(), batch.lanes().stream().map(l -> l.transactions().size()).toList());
         }
-        List<DeadLetter> poisoned = poll.poisoned();
+        List<DeadLetter> poisoned = batch.poisoned();
         // Dead letters first: once they are in Kafka, the batch's offsets may move past them.
         return deadLetters.publish(poisoned)
                 .retryWhen(retry("dead-lettering " + poisoned.size() + " records"))
                 .doOnSuccess(v -> poison.increment(poisoned.size()))
-                .then(Flux.fromIterable(poll.lanes()).flatMap(this::storeLane, props.writers()).reduce(0, Integer::sum))
+                .then(Flux.fromIterable(batch.lanes()).flatMap(this::storeLane, props.writers()).reduce(0, Integer::sum))
                 .doOnNext(inserted -> {
                     failure = null;
                     stored.increment(inserted);
-                    batchEvents.record(poll.events());
-                    duplicates.increment(poll.events() - inserted);
-                    commitInBackground(poll);
+                    batchEvents.record(batch.events());
+                    duplicates.increment(batch.events() - inserted);
+                    commitInBackground(batch);
                 })
                 .then()
                 .doFinally(s -> {
@@ -225,16 +226,16 @@ public class EventIngestor implements SmartLifecycle {
     }
 
     /**
-     * Commits a stored poll's offsets while the next poll is stored. The commit only runs on the
+     * Commits a stored batch's offsets while the next batch is stored. The commit only runs on the
      * consumer thread after its poll in progress returns, and its answer arrives with the poll
-     * after that, so waiting for it held up every poll by one or two poll timeouts. Commits are
-     * still issued in poll order and only after the poll's rows are durable; shutdown waits for
+     * after that, so waiting for it held up every batch by one or two poll timeouts. Commits are
+     * still issued in poll order and only after the batch's rows are durable; shutdown waits for
      * them as for a store. A failed commit is logged and counted, as before: the rows are durable
      * and whoever reads the records again stores nothing twice.
      */
-    private void commitInBackground(PreparedPoll poll) {
+    private void commitInBackground(PreparedBatch batch) {
         inFlight.incrementAndGet();
-        commit(poll).doFinally(s -> release()).subscribe();
+        commit(batch).doFinally(s -> release()).subscribe();
     }
 
     private void release() {
@@ -244,11 +245,11 @@ public class EventIngestor implements SmartLifecycle {
     }
 
     /**
-     * Splits a poll's records into writer lanes by record key, so the records of one key (the
+     * Splits a batch's records into writer lanes by record key, so the records of one key (the
      * gateway keys by project and session) are stored by one lane, in offset order, and two lanes
      * never update the same session at once. Keys are dealt largest first to the lane with the
-     * fewest bytes so far, so the lanes finish together (the next poll waits for the slowest).
-     * Not by partition: a poll often holds one partition only. Records without a key are grouped
+     * fewest bytes so far, so the lanes finish together (the next batch waits for the slowest).
+     * Not by partition: a batch often holds one partition only. Records without a key are grouped
      * by partition.
      */
     static List<List<ConsumedRecord>> lanes(List<ConsumedRecord> records, int writers) {
@@ -300,13 +301,13 @@ public class EventIngestor implements SmartLifecycle {
                 .reduce(0, Integer::sum);
     }
 
-    private Mono<Void> commit(PreparedPoll poll) {
+    private Mono<Void> commit(PreparedBatch batch) {
         // A commit can fail when a rebalance moved the partitions away meanwhile: the rows are
         // durable, the next owner re-reads the records and stores nothing twice.
-        return poll.committer().get().onErrorResume(e -> {
+        return batch.committer().get().onErrorResume(e -> {
             commitFailures.increment();
             log.warn("offset commit failed ({}); the partitions' next owner re-reads these {} records",
-                    e.toString(), poll.records());
+                    e.toString(), batch.records());
             return Mono.empty();
         });
     }
@@ -364,7 +365,7 @@ public class EventIngestor implements SmartLifecycle {
         log.info("scorer stopped");
     }
 
-    /** Why the pipeline failed, if it has not stored a poll since; empty while it works. */
+    /** Why the pipeline failed, if it has not stored a batch since; empty while it works. */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
     }
