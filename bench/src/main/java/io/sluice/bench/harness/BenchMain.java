@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
@@ -150,7 +151,7 @@ public final class BenchMain {
 
     record WorkloadResult(String name, String dialect, int eventsPerRequest, boolean gzip, double bytesPerEvent,
             TargetResult gateway, TargetResult ceiling, Double gatewayToCeiling, Stack.Drain scorer, Stack.Copy copy,
-            Double scorerToCopy, Loss loss) {
+            Double scorerToCopy, Loss loss, List<Double> scorerWarmUpCompilerCores) {
     }
 
     static Results run(Options o) throws Exception {
@@ -162,9 +163,6 @@ public final class BenchMain {
                 o.heap(), o.gatewayJvm());
         log("starting Kafka, PostgreSQL, gateway, scorer and ceiling server in " + o.workDir());
         try (Stack stack = Stack.start(so); LoadGenerator load = new LoadGenerator()) {
-            if (!o.warmup().isZero()) {
-                warmUp(o, stack, load);
-            }
             for (String name : o.workloads()) {
                 results.add(workload(o, stack, load, Workload.named(name, Instant.now())));
                 // Written after every workload, so a long run that is stopped keeps what it measured.
@@ -196,29 +194,46 @@ public final class BenchMain {
     /** Compiler threads at most this share of one core over a slice: the JIT has settled. */
     static final double JIT_SETTLED_CORES = 0.02;
 
-    /** Rate and workload of the warm-up: modest, so a cold gateway keeps up with it. */
+    /** Rate of a warm-up round: modest, so a cold gateway keeps up with it. */
     static final double WARMUP_EVENTS_PER_SECOND = 5_000;
-    static final String WARMUP_WORKLOAD = "cc-50";
+    static final double WARMUP_REQUESTS_PER_SECOND = 1_000;
+    /** Warm-up rounds per workload, at most. */
+    static final int WARMUP_ROUNDS = 3;
+    /** The scorer's compilers used at most this share of one core while it drained a round: settled. */
+    static final double SCORER_JIT_SETTLED_CORES = 0.05;
 
     /**
-     * Sends {@value #WARMUP_WORKLOAD} through the gateway for {@code --warmup-seconds} and waits
-     * until the scorer stored it, measuring nothing: the first workload's figures would otherwise
-     * include class loading and JIT (a cold scorer drained its first poll at a third of its later
-     * rate). Its rows are removed before the first workload.
+     * Rounds of the workload about to be measured, measuring nothing: {@code --warmup-seconds}
+     * through the gateway while the scorer is frozen, then the scorer drains that backlog (a
+     * backlog, as in the measured drain, so its merging and large transactions compile too). The
+     * rounds repeat until the scorer's compilers are quiet during a drain, at most
+     * {@value #WARMUP_ROUNDS} times, and their rows are removed. A scorer warmed only on
+     * {@code cc-50} compiled through the whole measured drain of single events: that drain was 20 %
+     * slower than the next one of the same workload. Returns the compiler cores of each round.
      */
-    private static void warmUp(Options o, Stack stack, LoadGenerator load) throws Exception {
-        Workload w = Workload.named(WARMUP_WORKLOAD, Instant.now());
-        String project = "bench-warmup";
+    private static List<Double> warmUp(Options o, Stack stack, LoadGenerator load, Workload w) throws Exception {
+        String project = "bench-warmup-" + w.name();
         String key = stack.createTenant(project);
-        Stack.ScorerCounters before = stack.scorerCounters();
-        Map<TopicPartition, Long> offsets = stack.endOffsets(Stack.EVENTS_TOPIC);
-        LoadGenerator.Step s = load.run("gateway", stack.gatewayUrl, w, key, WARMUP_EVENTS_PER_SECOND, o.warmup(), false,
-                stack.gateway);
-        long inTopic = stack.eventsInTopic(offsets, stack.endOffsets(Stack.EVENTS_TOPIC));
-        Stack.Drain drain = stack.drain(project, inTopic, before);
-        log(String.format("warm-up (not measured): %,d events of %s through the gateway in %s s, %,d stored by the scorer",
-                s.eventsAcked(), WARMUP_WORKLOAD, o.warmup().toSeconds(), drain.stored()));
-        stack.truncateEvents();
+        double rate = Math.min(WARMUP_EVENTS_PER_SECOND, WARMUP_REQUESTS_PER_SECOND * w.eventsPerRequest());
+        List<Double> compilerCores = new ArrayList<>();
+        for (int round = 1; round <= WARMUP_ROUNDS; round++) {
+            Stack.ScorerCounters before = stack.scorerCounters();
+            stack.scorer.pause();
+            Map<TopicPartition, Long> offsets = stack.endOffsets(Stack.EVENTS_TOPIC);
+            LoadGenerator.Step s = load.run("gateway", stack.gatewayUrl, w, key, rate, o.warmup(), false, stack.gateway);
+            long inTopic = stack.eventsInTopic(offsets, stack.endOffsets(Stack.EVENTS_TOPIC));
+            Stack.Drain drain = stack.drain(project, inTopic, before);
+            stack.truncateEvents();
+            compilerCores.add(drain.compilerCores());
+            log(String.format(Locale.ROOT, "  warm-up round %d (not measured): %,d events through the gateway in %d s,"
+                    + " %,d drained by the scorer at %,.0f events/s, %.1f µs of CPU per event, its compilers using"
+                    + " %.2f cores", round, s.eventsAcked(), o.warmup().toSeconds(), drain.stored(),
+                    drain.eventsPerSecond(), drain.cpuMicrosPerEvent(), drain.compilerCores()));
+            if (drain.compilerCores() <= SCORER_JIT_SETTLED_CORES) {
+                break;
+            }
+        }
+        return compilerCores;
     }
 
     private static WorkloadResult workload(Options o, Stack stack, LoadGenerator load, Workload w) throws Exception {
@@ -226,6 +241,7 @@ public final class BenchMain {
         String key = stack.createTenant(project);
         log("workload " + w.name() + ": " + w.eventsPerRequest() + " events/request, "
                 + Math.round(w.bytesPerEvent()) + " bytes/event" + (w.gzip() ? " (gzip)" : ""));
+        List<Double> warmUp = o.warmup().isZero() ? List.of() : warmUp(o, stack, load, w);
         // The scorer is frozen while HTTP is measured, so it does not take the cores; it drains after.
         Stack.ScorerCounters scorerBefore = stack.scorerCounters();
         stack.scorer.pause();
@@ -242,13 +258,16 @@ public final class BenchMain {
         Stack.Drain drain = stack.drain(project, inTopic, scorerBefore);
         Loss loss = verdict(acked, unacked, inTopic, drain.stored());
         log("  " + loss.verdict());
+        log(String.format(Locale.ROOT, "  scorer drained %,d events at %,.0f events/s, %.1f µs of CPU per event,"
+                + " its compilers using %.2f cores", drain.stored(), drain.eventsPerSecond(), drain.cpuMicrosPerEvent(),
+                drain.compilerCores()));
         Stack.Copy copy = drain.stored() == 0 ? null : stack.copyBack(project, o.copyLimit());
         stack.truncateEvents();
         Double ratio = ceiling.maxSustainedEventsPerSecond() > 0 && !o.quick()
                 ? gateway.maxSustainedEventsPerSecond() / ceiling.maxSustainedEventsPerSecond() : null;
         Double scorerToCopy = copy == null || copy.eventsPerSecond() == 0 ? null : drain.eventsPerSecond() / copy.eventsPerSecond();
         return new WorkloadResult(w.name(), w.dialect(), w.eventsPerRequest(), w.gzip(), w.bytesPerEvent(), gateway, ceiling,
-                ratio, drain, copy, scorerToCopy, loss);
+                ratio, drain, copy, scorerToCopy, loss, warmUp);
     }
 
     /**

@@ -225,8 +225,14 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    /** How the scorer drained a backlog into PostgreSQL. */
-    record Drain(long expected, long stored, Duration elapsed, double eventsPerSecond) {
+    /**
+     * How the scorer drained a backlog into PostgreSQL: its rate, its CPU per stored event (every
+     * thread, GC and JIT included; less noisy than the rate, which PostgreSQL and the neighbours
+     * share), and how many cores its JIT compilers used meanwhile: a rate measured while they
+     * compile is not the scorer's sustained one.
+     */
+    record Drain(long expected, long stored, Duration elapsed, double eventsPerSecond, double cpuMicrosPerEvent,
+            double compilerCores) {
     }
 
     /** The scorer's two counters the drain is timed by, read before it is frozen. */
@@ -246,6 +252,9 @@ final class Stack implements AutoCloseable {
      * records (after it re-joined its group) to the last growth of its stored count ({@link DrainClock}).
      */
     Drain drain(String projectId, long expected, ScorerCounters before) throws Exception {
+        Duration cpuBefore = scorer.cpu();
+        Duration compilerBefore = scorer.compilerCpu();
+        long resumedAt = System.nanoTime();
         scorer.resume();
         DrainClock clock = new DrainClock(before.consumed(), before.stored(), System.nanoTime());
         while (clock.stored() < expected && System.nanoTime() - clock.lastChangeAt() < Duration.ofSeconds(60).toNanos()) {
@@ -254,10 +263,14 @@ final class Stack implements AutoCloseable {
             long consumed = clock.started() ? before.consumed() : scorerRecordsConsumed();
             clock.sample(System.nanoTime(), consumed, scorerStoredEvents());
         }
+        double compilerCores = (double) scorer.compilerCpu().minus(compilerBefore).toNanos()
+                / Math.max(1, System.nanoTime() - resumedAt);
+        double cpuMicrosPerEvent = clock.stored() == 0 ? 0
+                : scorer.cpu().minus(cpuBefore).toNanos() / 1000.0 / clock.stored();
         // A little longer: a duplicate or a late extra row must show up in the check.
         Thread.sleep(1000);
         long rows = storedEvents(projectId);
-        return new Drain(expected, rows, clock.elapsed(), clock.eventsPerSecond());
+        return new Drain(expected, rows, clock.elapsed(), clock.eventsPerSecond(), cpuMicrosPerEvent, compilerCores);
     }
 
     /** The scorer's {@code sluice_scorer_events_stored} counter: rows it inserted since it started. */

@@ -35,4 +35,22 @@ class BenchQuickIT {
         assertThat(json.get("workloads")).hasSize(Workload.names().size());
         assertThat(json.get("workloads").get(0).get("loss").get("ok").booleanValue()).isTrue();
     }
+
+    @Test
+    void warmUpRoundsOfTheWorkloadRunBeforeItAndAreNotCountedInIt() throws Exception {
+        Path out = Path.of("target", "bench-quick-warmup.json");
+        BenchMain.Results r = BenchMain.run(BenchMain.parse(new String[] {"--quick", "--workloads", "cc-10",
+            "--warmup-seconds", "1", "--out", out.toString()}));
+        System.out.println(Report.table(r));
+
+        BenchMain.WorkloadResult w = r.workloads().getFirst();
+        assertThat(w.scorerWarmUpCompilerCores()).as("warm-up rounds").hasSizeBetween(1, BenchMain.WARMUP_ROUNDS)
+                .allSatisfy(c -> assertThat(c).isNotNegative());
+        // Only the measured steps' events: the warm-up's are in Kafka and PostgreSQL too, under another project.
+        assertThat(w.loss().ok()).as(w.loss().verdict()).isTrue();
+        assertThat(w.loss().acknowledged()).isPositive();
+        assertThat(w.loss().inPostgres()).isEqualTo(w.loss().inTopic());
+        assertThat(w.scorer().cpuMicrosPerEvent()).isPositive();
+        assertThat(w.scorer().compilerCores()).isNotNegative();
+    }
 }
