@@ -227,8 +227,8 @@ final class Stack implements AutoCloseable {
 
     /**
      * How the scorer drained a backlog into PostgreSQL: its rate, its CPU per stored event (every
-     * thread, GC and JIT included; less noisy than the rate, which PostgreSQL and the neighbours
-     * share), and how many cores its JIT compilers used meanwhile: a rate measured while they
+     * thread, GC and JIT included: what the scorer itself costs, whatever PostgreSQL's share of the
+     * cores), and how many cores its JIT compilers used meanwhile: a rate measured while they
      * compile is not the scorer's sustained one.
      */
     record Drain(long expected, long stored, Duration elapsed, double eventsPerSecond, double cpuMicrosPerEvent,
