@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Listens on PostgreSQL channel {@code sluice_keys} (fed by triggers on {@code api_keys} and
@@ -34,10 +35,13 @@ public class KeyChangeListener implements SmartLifecycle {
 
     @Override
     public void start() {
-        subscription = notifications.listen(CHANNEL, () -> {
+        // Off the connection's event loop: Caffeine's invalidations take its eviction lock, which
+        // parks while its maintenance holds it (BlockHound caught it once in CI).
+        subscription = notifications.listen(CHANNEL, () -> Schedulers.boundedElastic().schedule(() -> {
                     cache.invalidateAll();
                     log.info("listening for key and project changes on channel {}", CHANNEL);
-                })
+                }))
+                .publishOn(Schedulers.boundedElastic())
                 .subscribe(this::apply, e -> log.error("key change listener stopped", e));
     }
 
