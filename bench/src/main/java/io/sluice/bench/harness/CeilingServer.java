@@ -26,7 +26,7 @@ public final class CeilingServer {
     private CeilingServer() {
     }
 
-    /** The gateway's producer defaults (see ReactorKafkaEventPublisher and docs/configuration.md). */
+    /** The gateway's producer defaults (see KafkaProducerEventPublisher and docs/configuration.md). */
     static Map<String, Object> producerConfig(String bootstrap) {
         Map<String, Object> c = new HashMap<>();
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -39,15 +39,33 @@ public final class CeilingServer {
         c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576);
         c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5_000);
         c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_895);
-        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
+        c.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, java.time.Duration.ofDays(3650).toMillis());
         c.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-bench-ceiling");
         return c;
+    }
+
+    /** As the gateway does at startup: with max.block.ms 0 a send fails until the topic is known. */
+    static void awaitMetadata(KafkaProducer<byte[], byte[]> producer, String topic) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                producer.partitionsFor(topic);
+                return;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+            }
+        }
     }
 
     public static void main(String[] args) {
         String topic = args[1];
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(args[0]), new ByteArraySerializer(),
                 new ByteArraySerializer());
+        awaitMetadata(producer, topic);
         DisposableServer server = HttpServer.create()
                 .host("127.0.0.1")
                 .port(Integer.parseInt(args[2]))

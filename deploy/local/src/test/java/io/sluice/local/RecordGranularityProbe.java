@@ -10,7 +10,7 @@ import io.sluice.embedded.KraftBroker;
 import io.sluice.gateway.ingest.KafkaRecords;
 import io.sluice.gateway.kafka.KafkaProperties;
 import io.sluice.gateway.kafka.KafkaProperties.Granularity;
-import io.sluice.gateway.kafka.ReactorKafkaEventPublisher;
+import io.sluice.gateway.kafka.KafkaProducerEventPublisher;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -51,7 +51,7 @@ public final class RecordGranularityProbe {
                 null, null, null, null, null, null, null, null);
         EventCodec codec = new EventCodec();
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        try (ReactorKafkaEventPublisher publisher = new ReactorKafkaEventPublisher(props, new SimpleMeterRegistry())) {
+        try (KafkaProducerEventPublisher publisher = new KafkaProducerEventPublisher(props, new SimpleMeterRegistry())) {
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             long[] bytes = new long[1];

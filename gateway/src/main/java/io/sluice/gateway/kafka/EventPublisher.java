@@ -4,9 +4,9 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes records to the events topic. The only thing the HTTP layer knows about Kafka; the
- * reactor-kafka implementation sits behind it so it can be swapped (reactor-kafka is discontinued
- * upstream).
+ * Writes records to the events topic. The only thing the HTTP layer knows about Kafka, so the
+ * client underneath can change without touching it (it did: reactor-kafka, discontinued upstream,
+ * until 2026-12-01; the Kafka producer itself since).
  */
 public interface EventPublisher {
 

@@ -13,18 +13,28 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the Kafka publisher; closing the context flushes and closes the producer. */
+/** Wires the Kafka publisher (startup waits for the topic's metadata); closing the context flushes and closes the producer. */
 @Configuration(proxyBeanMethods = false)
 public class KafkaConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
 
     @Bean(destroyMethod = "close")
-    ReactorKafkaEventPublisher eventPublisher(KafkaProperties props, MeterRegistry meters) {
+    KafkaProducerEventPublisher eventPublisher(KafkaProperties props, MeterRegistry meters) {
         if (props.createTopic()) {
             ensureTopic(props);
         }
-        return new ReactorKafkaEventPublisher(props, meters);
+        KafkaProducerEventPublisher publisher = new KafkaProducerEventPublisher(props, meters);
+        // So the first requests find the topic's metadata; Kafka being down must not stop startup.
+        try {
+            if (!publisher.awaitReady(props.ackTimeout())) {
+                log.warn("Kafka did not tell the producer about topic {} within {}; requests get 503 until it does",
+                        props.topic(), props.ackTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return publisher;
     }
 
     /** Startup only (blocking is fine here): creates the events topic unless it exists. */
