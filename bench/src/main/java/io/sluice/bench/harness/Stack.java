@@ -87,7 +87,10 @@ final class Stack implements AutoCloseable {
     }
 
     static Stack start(Options o) throws Exception {
-        List<AutoCloseable> started = new ArrayList<>();
+        List<AutoCloseable> started = java.util.Collections.synchronizedList(new ArrayList<>());
+        // A harness stopped by a signal (Ctrl-C) stops its children too: a child process outlives
+        // its JVM otherwise, and a frozen scorer ignores SIGTERM until resumed.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAll(started), "bench-stack-stop"));
         try {
             Path logs = o.workDir().resolve("logs");
             int kafkaPort = freePort();
@@ -382,12 +385,16 @@ final class Stack implements AutoCloseable {
         closeAll(started);
     }
 
+    /** Stops what was started, newest first, each once (the shutdown hook may call it again). */
     private static void closeAll(List<AutoCloseable> started) {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                System.err.println("stopping " + started.get(i) + ": " + e);
+        synchronized (started) {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                AutoCloseable c = started.remove(i);
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.err.println("stopping " + c + ": " + e);
+                }
             }
         }
     }
