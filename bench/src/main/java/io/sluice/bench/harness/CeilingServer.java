@@ -1,8 +1,9 @@
 package io.sluice.bench.harness;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.sluice.gateway.kafka.KafkaProducerEventPublisher;
+import io.sluice.gateway.kafka.KafkaProperties;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,23 +27,10 @@ public final class CeilingServer {
     private CeilingServer() {
     }
 
-    /** The gateway's producer defaults (see KafkaProducerEventPublisher and docs/configuration.md). */
+    /** The gateway's own producer settings with its defaults, under another client id. */
     static Map<String, Object> producerConfig(String bootstrap) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ProducerConfig.ACKS_CONFIG, "all");
-        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        c.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
-        c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576);
-        c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5_000);
-        c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_895);
-        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
-        c.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, java.time.Duration.ofDays(3650).toMillis());
-        c.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-bench-ceiling");
-        return c;
+        return KafkaProducerEventPublisher.producerConfig(new KafkaProperties(bootstrap, null, null, null, null, null,
+                null, null, null, Map.of(ProducerConfig.CLIENT_ID_CONFIG, "sluice-bench-ceiling"), null, null, null));
     }
 
     /** As the gateway does at startup: with max.block.ms 0 a send fails until the topic is known. */

@@ -68,7 +68,8 @@ public class KafkaProducerEventPublisher implements EventPublisher, AutoCloseabl
         this.preparing = prepare();
     }
 
-    static Map<String, Object> producerConfig(KafkaProperties props) {
+    /** The producer's settings; public so the benchmark's ceiling server sends with exactly these. */
+    public static Map<String, Object> producerConfig(KafkaProperties props) {
         long ackMs = props.ackTimeout().toMillis();
         long lingerMs = props.linger().toMillis();
         Map<String, Object> config = new HashMap<>();
