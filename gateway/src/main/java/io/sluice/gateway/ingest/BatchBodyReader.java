@@ -32,8 +32,19 @@ public final class BatchBodyReader {
      * bytes each event's {@code payload}, {@code tags} and {@code custom} object was read from
      * (an identity map, for {@link io.sluice.common.event.EventCodec}).
      */
-    public record RawBatch(ObjectNode envelope, List<JsonNode> events, List<Integer> eventSizes,
+    public record Batch<T>(ObjectNode envelope, List<T> events, List<Integer> eventSizes,
             Map<JsonNode, RawJson> raw) {
+    }
+
+    /** Reads one element of {@code events}; the parser is at its first token and must be left at its last. */
+    @FunctionalInterface
+    public interface ElementReader<T> {
+
+        /**
+         * The element; blocks it forwards as sent go into {@code raw} with the
+         * slice of {@code body} they were read from.
+         */
+        T read(JsonParser p, byte[] body, Map<JsonNode, RawJson> raw);
     }
 
     /** An event's blocks that pass to Kafka as sent unless a later step replaces them. */
@@ -44,8 +55,15 @@ public final class BatchBodyReader {
      * {@code maxEvents} ({@code tooMany} gets the events read so far). Malformed JSON, a missing,
      * non-array or empty {@code events} is a 400.
      */
-    public static RawBatch read(ObjectMapper mapper, byte[] body, int maxEvents,
+    public static Batch<JsonNode> read(ObjectMapper mapper, byte[] body, int maxEvents,
             Function<List<JsonNode>, ApiException> tooMany) {
+        return read(mapper, body, maxEvents, tooMany, (p, bytes, raw) -> p.currentToken() == JsonToken.START_OBJECT
+                ? readEvent(mapper, p, bytes, raw) : mapper.readTree(p));
+    }
+
+    /** {@link #read(ObjectMapper, byte[], int, Function)} with each element read by {@code elements}. */
+    public static <T> Batch<T> read(ObjectMapper mapper, byte[] body, int maxEvents,
+            Function<List<T>, ApiException> tooMany, ElementReader<T> elements) {
         if (body.length == 0) {
             throw ApiException.badRequest("Request body is empty; expected a JSON object.",
                     List.of(new FieldProblem("", "body is empty", "empty_body")));
@@ -56,7 +74,7 @@ public final class BatchBodyReader {
                         List.of(new FieldProblem("", "expected a JSON object", "invalid_type")));
             }
             ObjectNode envelope = mapper.createObjectNode();
-            List<JsonNode> events = null;
+            List<T> events = null;
             List<Integer> sizes = new ArrayList<>();
             Map<JsonNode, RawJson> raw = new IdentityHashMap<>();
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -69,8 +87,7 @@ public final class BatchBodyReader {
                             throw tooMany.apply(events);
                         }
                         long start = p.currentTokenLocation().getByteOffset();
-                        events.add(p.currentToken() == JsonToken.START_OBJECT ? readEvent(mapper, p, body, raw)
-                                : mapper.readTree(p));
+                        events.add(elements.read(p, body, raw));
                         sizes.add((int) (p.currentLocation().getByteOffset() - start));
                     }
                 } else {
@@ -94,7 +111,7 @@ public final class BatchBodyReader {
                 throw ApiException.badRequest("'events' must not be empty.",
                         List.of(new FieldProblem("events", "must contain at least one event", "empty")));
             }
-            return new RawBatch(envelope, events, sizes, raw);
+            return new Batch<>(envelope, events, sizes, raw);
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("JSON exceeds a parser limit: " + e.getOriginalMessage(),
                     List.of(new FieldProblem("", e.getOriginalMessage(), "json_limit_exceeded")));

@@ -49,6 +49,7 @@ public class CcBatchParser {
             .build();
 
     private final ObjectMapper mapper;
+    private final CcEventReader events;
     private final IngestProperties limits;
     private final Clock clock;
 
@@ -60,12 +61,14 @@ public class CcBatchParser {
 
     public CcBatchParser(ObjectMapper mapper, IngestProperties limits, Clock clock) {
         this.mapper = mapper;
+        this.events = new CcEventReader(mapper);
         this.limits = limits;
         this.clock = clock;
     }
 
     public ParsedBatch parse(byte[] body, String projectId, String requestId, Instant receivedAt) {
-        BatchBodyReader.RawBatch raw = BatchBodyReader.read(mapper, body, limits.maxEvents(), read -> tooManyEvents());
+        BatchBodyReader.Batch<CcEventReader.Event> raw = BatchBodyReader.read(mapper, body, limits.maxEvents(),
+                read -> tooManyEvents(), events);
         ObjectNode env = raw.envelope();
 
         List<Violation> problems = new ArrayList<>();
@@ -96,7 +99,7 @@ public class CcBatchParser {
         List<EventProblem> rejected = new ArrayList<>();
         List<Violation> found = new ArrayList<>(1);
         for (int i = 0; i < raw.events().size(); i++) {
-            JsonNode e = raw.events().get(i);
+            CcEventReader.Event e = raw.events().get(i);
             String at = "events[" + i + "]";
             found.clear();
             Instant timestamp = validateEvent(e, at, raw.eventSizes().get(i), earliest, latest, found);
@@ -106,15 +109,16 @@ public class CcBatchParser {
                 continue;
             }
             accepted.add(new CanonicalEvent(Ids.event(), requestId, projectId, appId, platform, appVersion,
-                    sessionId, e.get("type").stringValue(), timestamp, receivedAt, Dialect.CC, user, device,
-                    location, e.get("payload"), nonNull(e.get("tags")), nonNull(e.get("custom"))));
+                    sessionId, e.type.stringValue(), timestamp, receivedAt, Dialect.CC, user, device,
+                    location, e.payload, e.tags, e.custom));
         }
         return new ParsedBatch(requestId, appId, sessionId, accepted, rejected, raw.raw());
     }
 
     /** Validates one event; returns its timestamp, or null with the first problem in {@code out}. */
-    private Instant validateEvent(JsonNode e, String at, int size, Instant earliest, Instant latest, List<Violation> out) {
-        if (!e.isObject()) {
+    private Instant validateEvent(CcEventReader.Event e, String at, int size, Instant earliest, Instant latest,
+            List<Violation> out) {
+        if (e.notObject != null) {
             out.add(new Violation(at, "invalid_type", "event must be a JSON object"));
             return null;
         }
@@ -123,8 +127,8 @@ public class CcBatchParser {
                     + limits.maxEventBytes() + " bytes"));
             return null;
         }
-        JsonNode type = e.get("type");
-        if (type == null || type.isNull()) {
+        JsonNode type = e.type;
+        if (type == null) {
             out.add(new Violation(at + ".type", "required", "type is required"));
             return null;
         }
@@ -133,8 +137,8 @@ public class CcBatchParser {
             out.add(new Violation(at + ".type", "unknown_type", "type must be one of " + TYPES));
             return null;
         }
-        JsonNode ts = e.get("timestamp");
-        if (ts == null || ts.isNull()) {
+        JsonNode ts = e.timestamp;
+        if (ts == null) {
             out.add(new Violation(at + ".timestamp", "required", "timestamp is required"));
             return null;
         }
@@ -149,33 +153,41 @@ public class CcBatchParser {
                     + limits.maxFutureSkew() + " ahead of and " + limits.maxEventAge() + " behind the server clock"));
             return null;
         }
-        JsonNode payload = e.get("payload");
-        if (payload == null || payload.isNull()) {
-            out.add(new Violation(at + ".payload", "required", "payload is required"));
+        if (!checkPayload(e, payloadSchema, at + ".payload", out)) {
             return null;
         }
-        if (!payload.isObject()) {
-            out.add(new Violation(at + ".payload", "invalid_type", "payload must be an object"));
-            return null;
-        }
-        payloadSchema.validate(payload, at + ".payload", out, 1);
-        if (!out.isEmpty()) {
-            return null;
-        }
-        JsonNode tags = e.get("tags");
-        if (tags != null && !tags.isNull()) {
-            Violation v = checkTags(tags, at + ".tags");
+        if (e.tags != null) {
+            Violation v = checkTags(e.tags, at + ".tags");
             if (v != null) {
                 out.add(v);
                 return null;
             }
         }
-        JsonNode custom = e.get("custom");
-        if (custom != null && !custom.isNull() && !custom.isObject()) {
+        if (e.custom != null && !e.custom.isObject()) {
             out.add(new Violation(at + ".custom", "invalid_type", "custom must be an object"));
             return null;
         }
         return timestamp;
+    }
+
+    /** The payload's first problem into {@code out}, found while reading it or now from its tree. */
+    private static boolean checkPayload(CcEventReader.Event e, BlockSchema schema, String path, List<Violation> out) {
+        if (e.payloadChecked) {
+            if (e.payloadProblem != null) {
+                out.add(e.payloadProblem.at(path));
+            }
+            return e.payloadProblem == null;
+        }
+        if (e.payload == null) {
+            out.add(new Violation(path, "required", "payload is required"));
+            return false;
+        }
+        if (!e.payload.isObject()) {
+            out.add(new Violation(path, "invalid_type", "payload must be an object"));
+            return false;
+        }
+        schema.validate(e.payload, path, out, 1);
+        return out.isEmpty();
     }
 
     private static Violation checkTags(JsonNode tags, String path) {

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 class CcBatchParserTest {
 
@@ -51,13 +52,22 @@ class CcBatchParserTest {
         assertThat(b.problems()).isEmpty();
         assertThat(b.accepted()).hasSize(2);
         CanonicalEvent first = b.accepted().get(0);
-        List<JsonNode> blocks = List.of(first.payload(), first.tags(), first.custom(), b.accepted().get(1).payload());
-        for (JsonNode block : blocks) {
+        ObjectMapper json = UntrustedJson.mapper(1 << 20);
+        for (JsonNode block : List.of(first.tags(), first.custom())) {
             RawJson raw = b.raw().get(block);
             assertThat(raw).as("raw bytes of %s", block).isNotNull();
-            assertThat(UntrustedJson.mapper(1 << 20).readTree(raw.getValue())).isEqualTo(block);
+            assertThat(json.readTree(raw.getValue())).isEqualTo(block);
         }
-        assertThat(b.raw().get(first.payload()).getValue()).startsWith("{ \"label\"").endsWith("-1.50 }");
+        // Payloads were checked while streaming and never became trees: each is the bytes themselves,
+        // and writes as them wherever it is serialized.
+        for (CanonicalEvent e : b.accepted()) {
+            RawJson raw = b.raw().get(e.payload());
+            assertThat(raw).isNotNull();
+            assertThat(json.writeValueAsString(e.payload())).isEqualTo(raw.getValue());
+        }
+        assertThat(b.raw().get(first.payload()).getValue())
+                .isEqualTo("{ \"label\": \"b\\u00e9\", \"x\": 2e0, \"y\": -1.50 }");
+        assertThat(json.readTree(b.raw().get(b.accepted().get(1).payload()).getValue())).isEqualTo(json.createObjectNode());
         // Only the event blocks: the envelope's user is written once per record from its tree.
         assertThat(b.raw()).hasSize(4);
     }
@@ -121,5 +131,54 @@ class CcBatchParserTest {
         assertThat(CcBatchParser.parseTimestamp("2026-05-13t09:00:00z"))
                 .isEqualTo(java.time.OffsetDateTime.parse("2026-05-13t09:00:00z").toInstant());
         assertThat(CcBatchParser.parseTimestamp("2026-02-30T09:00:00Z")).isNull();
+    }
+    private static String agentReport(String payload, boolean payloadFirst) {
+        String head = "\"type\":\"agent_report\",\"timestamp\":\"2026-11-23T11:00:00Z\"";
+        String body = "\"payload\":" + payload;
+        return "{" + (payloadFirst ? body + "," + head : head + "," + body) + "}";
+    }
+
+    @Test
+    void aStreamedPayloadReportsTheFirstProblemInSchemaOrderLikeATreeDoes() {
+        // status (second in the schema) is invalid and comes first in the body; agent_id (first) is
+        // missing. Read as a tree the schema order decides: agent_id. Streaming must agree.
+        for (boolean payloadFirst : new boolean[] {false, true}) {
+            ParsedBatch b = parse("{\"app_id\":\"a\",\"events\":["
+                    + agentReport("{\"status\":\"done\",\"summary\":\"s\",\"agent_id\":null}", payloadFirst) + ","
+                    + agentReport("{\"confidence\":7,\"status\":\"done\",\"agent_id\":\"a\",\"summary\":\"s\"}", payloadFirst)
+                    + "]}");
+            assertThat(b.problems()).as("payload first: %s", payloadFirst).extracting(EventProblem::field, EventProblem::code)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("events[0].payload.agent_id", "required"),
+                            org.assertj.core.groups.Tuple.tuple("events[1].payload.status", "invalid_value"));
+        }
+    }
+
+    @Test
+    void fieldsTheSchemaDoesNotNameAreStillHeldToEveryParserLimit() {
+        String unknownOverflow = "{\"type\":\"click\",\"timestamp\":\"2026-11-23T11:00:00Z\","
+                + "\"payload\":{\"extra\":{\"deep\":[1e99999]}}}";
+        assertThatThrownBy(() -> parse("{\"app_id\":\"a\",\"events\":[" + unknownOverflow + "]}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details())
+                        .extracting(ApiException.FieldProblem::code).containsExactly("json_limit_exceeded"));
+        String duplicate = "{\"type\":\"click\",\"timestamp\":\"2026-11-23T11:00:00Z\","
+                + "\"payload\":{\"x\":1,\"x\":2}}";
+        assertThatThrownBy(() -> parse("{\"app_id\":\"a\",\"events\":[" + duplicate + "]}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details())
+                        .extracting(ApiException.FieldProblem::code).containsExactly("malformed_json"));
+        // Unknown fields of the payload travel as sent; unknown fields of the event itself are dropped.
+        ParsedBatch b = parse("{\"app_id\":\"a\",\"events\":[{\"type\":\"click\",\"timestamp\":\"2026-11-23T11:00:00Z\","
+                + "\"extra\":{\"a\":[1,2]},\"payload\":{\"x\":1,\"extra\":{\"k\":[true]}}}]}");
+        assertThat(b.problems()).isEmpty();
+        assertThat(b.raw().get(b.accepted().get(0).payload()).getValue()).isEqualTo("{\"x\":1,\"extra\":{\"k\":[true]}}");
+    }
+
+    @Test
+    void elementsThatAreNotObjectsAndPayloadsThatAreNotObjectsAreRejectedAlone() {
+        ParsedBatch b = parse("{\"app_id\":\"a\",\"events\":[7,{\"type\":\"click\",\"timestamp\":\"2026-11-23T11:00:00Z\","
+                + "\"payload\":[1]}," + event("2026-11-23T11:00:00Z") + "]}");
+        assertThat(b.accepted()).hasSize(1);
+        assertThat(b.problems()).extracting(EventProblem::field, EventProblem::code).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("events[0]", "invalid_type"),
+                org.assertj.core.groups.Tuple.tuple("events[1].payload", "invalid_type"));
     }
 }

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -105,9 +107,12 @@ class CcFieldRulesTest {
     }
 
     private void assertAccepted(String where, String field, String value) {
-        ParsedBatch batch = parser.parse(body(where, field, value), "p", "req_1", NOW);
-        assertThat(batch.problems()).as("%s.%s = %s", where, field, value).isEmpty();
-        assertThat(batch.accepted()).hasSize(1);
+        for (boolean payloadFirst : new boolean[] {false, true}) {
+            ParsedBatch batch = parser.parse(body(where, field, value, payloadFirst), "p", "req_1", NOW);
+            assertThat(batch.problems()).as("%s.%s = %s (payload first: %s)", where, field, value, payloadFirst)
+                    .isEmpty();
+            assertThat(batch.accepted()).hasSize(1);
+        }
     }
 
     private void assertRejected(String where, String field, String value, String code) {
@@ -119,7 +124,7 @@ class CcFieldRulesTest {
         };
         if (isEnvelope(where)) {
             ApiException e = catchThrowableOfType(ApiException.class,
-                    () -> parser.parse(body(where, field, value), "p", "req_1", NOW));
+                    () -> parser.parse(body(where, field, value, false), "p", "req_1", NOW));
             assertThat(e).as("%s = %s must fail the request", path, value).isNotNull();
             assertThat(e.status().value()).isEqualTo(400);
             assertThat(e.details()).anySatisfy(d -> {
@@ -127,14 +132,20 @@ class CcFieldRulesTest {
                 assertThat(d.code()).isEqualTo(code);
             });
         } else {
-            ParsedBatch batch = parser.parse(body(where, field, value), "p", "req_1", NOW);
-            assertThat(batch.accepted()).as("%s = %s must reject the event", path, value).isEmpty();
-            assertThat(batch.problems()).singleElement().satisfies(p -> {
-                // The exact field, or a key inside it (e.g. events[0].tags.k).
-                assertThat(p.field().equals(path) || p.field().startsWith(path + ".")).as(p.field()).isTrue();
-                assertThat(p.code()).isEqualTo(code);
-                assertThat(p.index()).isZero();
-            });
+            // A payload after its type is checked while streaming, one before it from a tree: same answer.
+            List<EventProblem> answers = new ArrayList<>();
+            for (boolean payloadFirst : new boolean[] {false, true}) {
+                ParsedBatch batch = parser.parse(body(where, field, value, payloadFirst), "p", "req_1", NOW);
+                assertThat(batch.accepted()).as("%s = %s must reject the event", path, value).isEmpty();
+                assertThat(batch.problems()).singleElement().satisfies(p -> {
+                    // The exact field, or a key inside it (e.g. events[0].tags.k).
+                    assertThat(p.field().equals(path) || p.field().startsWith(path + ".")).as(p.field()).isTrue();
+                    assertThat(p.code()).isEqualTo(code);
+                    assertThat(p.index()).isZero();
+                });
+                answers.add(batch.problems().get(0));
+            }
+            assertThat(answers.get(1)).isEqualTo(answers.get(0));
         }
     }
 
@@ -142,8 +153,11 @@ class CcFieldRulesTest {
         return where.equals("envelope") || where.equals("user") || where.equals("device") || where.equals("location");
     }
 
-    /** A valid one-event request with {@code field} set to {@code value} (or left out when null). */
-    private static byte[] body(String where, String field, String value) {
+    /**
+     * A valid one-event request with {@code field} set to {@code value} (or left out when null);
+     * the event's payload before its type when {@code payloadFirst}.
+     */
+    private static byte[] body(String where, String field, String value, boolean payloadFirst) {
         String set = value == null ? "" : "\"" + field + "\":" + value;
         String envelope = "\"app_id\":\"a\"";
         String user = "";
@@ -168,8 +182,10 @@ class CcFieldRulesTest {
         }
         String head = envelope + user + device + location;
         head = head.startsWith(",") ? head.substring(1) : head;
-        String json = "{" + head + (head.isEmpty() ? "" : ",") + "\"events\":[{\"type\":\"" + type
-                + "\",\"timestamp\":\"2026-11-23T11:00:00Z\",\"payload\":{" + payload + "}" + eventExtra + "}]}";
+        String typeAndTime = "\"type\":\"" + type + "\",\"timestamp\":\"2026-11-23T11:00:00Z\"";
+        String payloadField = "\"payload\":{" + payload + "}";
+        String event = payloadFirst ? payloadField + "," + typeAndTime : typeAndTime + "," + payloadField;
+        String json = "{" + head + (head.isEmpty() ? "" : ",") + "\"events\":[{" + event + eventExtra + "}]}";
         return json.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -78,7 +78,7 @@ public class EventsApiController {
         int maxEvents = Math.max(limits.canaryhub().maxEvents(), limits.trenchcoat().maxEvents());
         return RequestBodyReader.read(exchange.getRequest(), maxBody, limits.maxDecompressedBytes(maxBody))
                 .flatMap(body -> {
-                    BatchBodyReader.RawBatch raw;
+                    BatchBodyReader.Batch<JsonNode> raw;
                     try {
                         raw = BatchBodyReader.read(mapper, body, maxEvents, read -> {
                             String dialect = decide(exchange, pinned, read, bearer);
@@ -110,7 +110,7 @@ public class EventsApiController {
                 .thenReturn(ResponseEntity.status(HttpStatus.ACCEPTED).body(new CanaryHubAccepted(parsed.size())));
     }
 
-    private Mono<ResponseEntity<Object>> trenchcoat(ApiPrincipal principal, BatchBodyReader.RawBatch raw,
+    private Mono<ResponseEntity<Object>> trenchcoat(ApiPrincipal principal, BatchBodyReader.Batch<JsonNode> raw,
             String requestId, Instant receivedAt) {
         TrenchcoatParser.Result result = trenchcoat.parse(raw.events(), raw.eventSizes(), principal.projectId(),
                 principal.defaultAppId(), requestId, receivedAt);

@@ -1,9 +1,14 @@
 package io.sluice.gateway.ingest.schema;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The known fields of one JSON object and their rules. Fields it does not name are kept as sent;
@@ -12,9 +17,21 @@ import tools.jackson.databind.JsonNode;
 public final class BlockSchema {
 
     private final Map<String, FieldRule> fields;
+    /** Each field's position in {@link #fields}, for {@link #check(JsonParser, ObjectMapper)}. */
+    private final Map<String, Integer> positions = new HashMap<>();
+    private final String[] names;
+    private final FieldRule[] rules;
 
     private BlockSchema(Map<String, FieldRule> fields) {
+        if (fields.size() > Long.SIZE) {
+            throw new IllegalArgumentException("at most " + Long.SIZE + " fields per block");
+        }
         this.fields = fields;
+        this.names = fields.keySet().toArray(String[]::new);
+        this.rules = fields.values().toArray(FieldRule[]::new);
+        for (int i = 0; i < names.length; i++) {
+            positions.put(names[i], i);
+        }
     }
 
     public static Builder builder() {
@@ -47,6 +64,73 @@ public final class BlockSchema {
             if (e.getValue().check(e.getKey(), value) != null) {
                 out.add(e.getValue().check(path(path, e.getKey()), value));
             }
+        }
+    }
+
+    /**
+     * The first problem {@link #validate} would report (in field order), found while reading the
+     * object the parser is at (its {@code START_OBJECT} is the current token) up to its
+     * {@code END_OBJECT}, without building a tree of it; null when it is valid. Typed fields become
+     * value nodes one at a time, for the same rules. Fields the schema does not name are read as
+     * trees and dropped, so that every parser limit applies to them as before.
+     */
+    public Problem check(JsonParser p, ObjectMapper mapper) {
+        Problem first = null;
+        int firstAt = Integer.MAX_VALUE;
+        long seen = 0;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken token = p.nextToken();
+            Integer at = positions.get(name);
+            if (at == null) {
+                mapper.readTree(p);
+                continue;
+            }
+            if (token == JsonToken.VALUE_NULL) {
+                continue;
+            }
+            seen |= 1L << at;
+            JsonNode value = valueNode(p, token, mapper);
+            if (at < firstAt && rules[at].check(name, value) != null) {
+                first = new Problem(name, rules[at], value);
+                firstAt = at;
+            }
+        }
+        for (int i = 0; i < firstAt && i < rules.length; i++) {
+            if (rules[i].required() && (seen & (1L << i)) == 0) {
+                return new Problem(names[i], rules[i], null);
+            }
+        }
+        return first;
+    }
+
+    /** The node the mapper would read for the current value; scalars without a deserialization context. */
+    private static JsonNode valueNode(JsonParser p, JsonToken token, ObjectMapper mapper) {
+        JsonNodeFactory nodes = mapper.getNodeFactory();
+        return switch (token) {
+            case VALUE_STRING -> nodes.stringNode(p.getString());
+            case VALUE_TRUE -> nodes.booleanNode(true);
+            case VALUE_FALSE -> nodes.booleanNode(false);
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> nodes.numberNode(p.getIntValue());
+                case LONG -> nodes.numberNode(p.getLongValue());
+                default -> nodes.numberNode(p.getBigIntegerValue());
+            };
+            // Through the mapper's factory, which refuses literals that overflow to infinity.
+            case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDoubleValue());
+            default -> mapper.readTree(p);
+        };
+    }
+
+    /**
+     * A problem found by {@link #check}: which field, and the value that failed (null when a
+     * required field is missing). The violation is built once the block's path is known.
+     */
+    public record Problem(String name, FieldRule rule, JsonNode value) {
+
+        public Violation at(String blockPath) {
+            String field = path(blockPath, name);
+            return value == null ? new Violation(field, "required", field + " is required") : rule.check(field, value);
         }
     }
 
