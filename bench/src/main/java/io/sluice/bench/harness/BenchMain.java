@@ -33,7 +33,7 @@ public final class BenchMain {
     record Options(boolean quick, List<String> workloads, Path out, Path workDir, boolean keep, Duration step,
             Duration measure, double p99BoundMs, double quickRate, Path gatewayJar, Path scorerJar, String classpath,
             String heap, int partitions, long copyLimit, double startRate, List<String> gatewayJvm, Duration warmup,
-            Duration jitMax,
+            Duration jitMax, int warmupRounds,
             String command) {
     }
 
@@ -81,8 +81,8 @@ public final class BenchMain {
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("measure-seconds", quick ? "2" : "5"))),
                 Double.parseDouble(a.getOrDefault("p99-ms", "50")),
                 Double.parseDouble(a.getOrDefault("quick-rate", "500")),
-                Path.of(a.getOrDefault("gateway-jar", findJar("gateway"))),
-                Path.of(a.getOrDefault("scorer-jar", findJar("scorer"))),
+                Path.of(a.containsKey("gateway-jar") ? a.get("gateway-jar") : findJar("gateway")),
+                Path.of(a.containsKey("scorer-jar") ? a.get("scorer-jar") : findJar("scorer")),
                 a.getOrDefault("classpath", System.getProperty("java.class.path")),
                 a.getOrDefault("heap", "1g"),
                 Integer.parseInt(a.getOrDefault("partitions", "4")),
@@ -91,6 +91,7 @@ public final class BenchMain {
                 a.containsKey("gateway-jvm") ? List.of(a.get("gateway-jvm").trim().split("\\s+")) : List.of(),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup-seconds", quick ? "0" : "30"))),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("jit-max-seconds", "180"))),
+                Integer.parseInt(a.getOrDefault("warmup-rounds", String.valueOf(WARMUP_ROUNDS))),
                 "./sluice bench " + String.join(" ", args));
     }
 
@@ -100,7 +101,8 @@ public final class BenchMain {
                 usage: ./sluice bench [--quick] [--workloads cc-1,cc-10,...] [--out file.json] [--step-seconds 3]
                        [--measure-seconds 5] [--p99-ms 50] [--quick-rate 500] [--heap 1g] [--partitions 4]
                        [--copy-limit 300000] [--start-rate events/s] [--gateway-jvm "-XX:..."]
-                       [--warmup-seconds 30 (quick: 0)] [--jit-max-seconds 180] [--work-dir dir] [--keep]""";
+                       [--warmup-seconds 30 (quick: 0)] [--warmup-rounds 8] [--jit-max-seconds 180]
+                       [--work-dir dir] [--keep]""";
     }
 
     /** The module's exec jar, from the repository root or from bench/ (where Maven runs the IT). */
@@ -197,8 +199,8 @@ public final class BenchMain {
     /** Rate of a warm-up round: modest, so a cold gateway keeps up with it. */
     static final double WARMUP_EVENTS_PER_SECOND = 5_000;
     static final double WARMUP_REQUESTS_PER_SECOND = 1_000;
-    /** Warm-up rounds per workload, at most. */
-    static final int WARMUP_ROUNDS = 3;
+    /** Warm-up rounds per workload, at most ({@code --warmup-rounds}). */
+    static final int WARMUP_ROUNDS = 8;
     /** The scorer's compilers used at most this share of one core while it drained a round: settled. */
     static final double SCORER_JIT_SETTLED_CORES = 0.05;
 
@@ -207,7 +209,7 @@ public final class BenchMain {
      * through the gateway while the scorer is frozen, then the scorer drains that backlog (a
      * backlog, as in the measured drain, so its merging and large transactions compile too). The
      * rounds repeat until the scorer's compilers are quiet during a drain, at most
-     * {@value #WARMUP_ROUNDS} times, and their rows are removed. A scorer warmed only on
+     * {@code --warmup-rounds} times, and their rows are removed. A scorer warmed only on
      * {@code cc-50} compiled through the whole measured drain of single events: that drain was 20 %
      * slower than the next one of the same workload. Returns the compiler cores of each round.
      */
@@ -216,7 +218,7 @@ public final class BenchMain {
         String key = stack.createTenant(project);
         double rate = Math.min(WARMUP_EVENTS_PER_SECOND, WARMUP_REQUESTS_PER_SECOND * w.eventsPerRequest());
         List<Double> compilerCores = new ArrayList<>();
-        for (int round = 1; round <= WARMUP_ROUNDS; round++) {
+        for (int round = 1; round <= o.warmupRounds(); round++) {
             Stack.ScorerCounters before = stack.scorerCounters();
             stack.scorer.pause();
             Map<TopicPartition, Long> offsets = stack.endOffsets(Stack.EVENTS_TOPIC);
