@@ -186,8 +186,9 @@ public class CcBatchParser {
             out.add(new Violation(path, "invalid_type", "payload must be an object"));
             return false;
         }
-        schema.validate(e.payload, path, out, 1);
-        return out.isEmpty();
+        int before = out.size();
+        schema.validate(e.payload, path, out, before + 1);
+        return out.size() == before;
     }
 
     private static Violation checkTags(JsonNode tags, String path) {

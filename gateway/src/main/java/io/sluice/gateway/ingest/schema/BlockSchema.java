@@ -54,8 +54,7 @@ public final class BlockSchema {
             JsonNode value = object.get(e.getKey());
             if (value == null || value.isNull()) {
                 if (e.getValue().required()) {
-                    String field = path(path, e.getKey());
-                    out.add(new Violation(field, "required", field + " is required"));
+                    out.add(missing(path(path, e.getKey())));
                 }
                 continue;
             }
@@ -130,8 +129,12 @@ public final class BlockSchema {
 
         public Violation at(String blockPath) {
             String field = path(blockPath, name);
-            return value == null ? new Violation(field, "required", field + " is required") : rule.check(field, value);
+            return value == null ? missing(field) : rule.check(field, value);
         }
+    }
+
+    private static Violation missing(String field) {
+        return new Violation(field, "required", field + " is required");
     }
 
     private static String path(String path, String name) {
