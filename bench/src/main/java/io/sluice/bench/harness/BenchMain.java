@@ -132,15 +132,21 @@ public final class BenchMain {
         }
     }
 
-    record Latency(double targetEventsPerSecond, long requests, double p50Ms, double p99Ms, double p999Ms, double maxMs) {
+    /** A step's latencies and the cores that the target, the load generator and the whole machine used meanwhile. */
+    record Latency(double targetEventsPerSecond, long requests, double p50Ms, double p99Ms, double p999Ms, double maxMs,
+            LoadGenerator.Cores cores) {
         static Latency of(LoadGenerator.Step s) {
             return new Latency(s.targetEventsPerSecond(), s.requestsSent(), s.p(50), s.p(99), s.p(99.9),
-                    s.latencyUs().getMaxValue() / 1000.0);
+                    s.latencyUs().getMaxValue() / 1000.0, s.cores());
         }
     }
 
+    /**
+     * {@code brokerCores}: the broker's cores over the 80 % run (the 50 % run in quick mode), beside
+     * that run's {@link LoadGenerator.Cores}.
+     */
     record TargetResult(double maxSustainedEventsPerSecond, Latency at50, Latency at80, double cpuMicrosPerEvent,
-            double brokerCpuMicrosPerEvent, List<Latency> steps, WarmUp warmUp) {
+            double brokerCpuMicrosPerEvent, double brokerCores, List<Latency> steps, WarmUp warmUp) {
     }
 
     /** The warm-up before a target's search: how long, whether its JIT settled, compiler cores per slice. */
@@ -309,7 +315,7 @@ public final class BenchMain {
             Timed t = timed(o, load, w, name, url, key, fixedAck, process, stack, o.quickRate(), all);
             progress(t.step());
             return new TargetResult(0, Latency.of(t.step()), null, t.step().cpuMicrosPerEvent(), t.brokerCpuMicrosPerEvent(),
-                    List.of(Latency.of(t.step())), null);
+                    t.brokerCores(), List.of(Latency.of(t.step())), null);
         }
         double start = o.startRate() > 0 ? o.startRate() : w.eventsPerRequest() == 1 ? 1_000 : 5_000;
         // Warm-up (JIT, connection pool, Kafka metadata) until the target's compilers are quiet: not
@@ -326,13 +332,13 @@ public final class BenchMain {
         progress(eighty.step());
         log(String.format("  %s sustains %,.0f events/s with p99 <= %.0f ms", name, max, o.p99BoundMs()));
         return new TargetResult(max, Latency.of(half.step()), Latency.of(eighty.step()), eighty.step().cpuMicrosPerEvent(),
-                eighty.brokerCpuMicrosPerEvent(), found.steps().stream().map(Latency::of).toList(),
+                eighty.brokerCpuMicrosPerEvent(), eighty.brokerCores(), found.steps().stream().map(Latency::of).toList(),
                 new WarmUp(warm.elapsed().toSeconds(), warm.settled(), warm.compilerCores(),
                         warm.steps().stream().map(Latency::of).toList()));
     }
 
     /** A fixed-rate run with the broker's CPU per acknowledged event over the same time. */
-    record Timed(LoadGenerator.Step step, double brokerCpuMicrosPerEvent) {
+    record Timed(LoadGenerator.Step step, double brokerCpuMicrosPerEvent, double brokerCores) {
     }
 
     private static Timed timed(Options o, LoadGenerator load, Workload w, String name, String url, String key,
@@ -342,14 +348,18 @@ public final class BenchMain {
                 process);
         all.add(s);
         Duration broker = stack.kafka.cpu().minus(brokerBefore);
-        return new Timed(s, s.eventsAcked() == 0 ? 0 : broker.toNanos() / 1000.0 / s.eventsAcked());
+        return new Timed(s, s.eventsAcked() == 0 ? 0 : broker.toNanos() / 1000.0 / s.eventsAcked(),
+                broker.toNanos() / (double) Math.max(1, s.wall().toNanos()));
     }
 
     private static void progress(LoadGenerator.Step s) {
-        log(String.format("    %-7s %,10.0f events/s: %s p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms (%d requests%s)", s.target(),
-                s.targetEventsPerSecond(), s.sustained(50) ? "ok  " : "FAIL", s.p(50), s.p(99), s.p(99.9), s.requestsSent(),
-                s.clean() ? "" : ", statuses " + s.statuses() + ", failures " + s.failures()
-                        + (s.overloaded() ? ", overloaded" : "")));
+        LoadGenerator.Cores c = s.cores();
+        log(String.format("    %-7s %,10.0f events/s: %s p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms (%d requests%s; cores: %s %.2f, load generator %.2f%s)",
+                s.target(), s.targetEventsPerSecond(), s.sustained(50) ? "ok  " : "FAIL", s.p(50), s.p(99), s.p(99.9),
+                s.requestsSent(), s.clean() ? "" : ", statuses " + s.statuses() + ", failures " + s.failures()
+                        + (s.overloaded() ? ", overloaded" : ""),
+                s.target(), c.target(), c.loadGenerator(),
+                c.machineBusy() == null ? "" : String.format(", machine %.2f", c.machineBusy())));
     }
 
     /** Heap used after a full GC, in MiB (from {@code jcmd GC.heap_info}). */

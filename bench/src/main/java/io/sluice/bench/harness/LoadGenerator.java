@@ -27,6 +27,7 @@ final class LoadGenerator implements AutoCloseable {
     static final int MAX_IN_FLIGHT = 20_000;
     static final long MAX_LATENCY_US = 120_000_000L;
 
+    private final Pacer pacer = new Pacer();
     private final LoopResources loops = LoopResources.create("bench-client", 1, true);
     private final ConnectionProvider pool = ConnectionProvider.builder("bench").maxConnections(512)
             .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofSeconds(60)).build();
@@ -36,7 +37,7 @@ final class LoadGenerator implements AutoCloseable {
     /** What one fixed-rate run measured. */
     record Step(String target, double targetEventsPerSecond, Duration duration, long requestsSent, long requestsOk,
             long eventsAcked, long eventsRejected, long unacknowledgedEvents, Map<Integer, Long> statuses, long failures,
-            boolean overloaded, Histogram latencyUs, Duration targetCpu) {
+            boolean overloaded, Histogram latencyUs, Duration targetCpu, Duration wall, Cores cores) {
 
         double p(double percentile) {
             return latencyUs.getValueAtPercentile(percentile) / 1000.0;
@@ -53,6 +54,20 @@ final class LoadGenerator implements AutoCloseable {
 
         double cpuMicrosPerEvent() {
             return eventsAcked == 0 ? 0 : targetCpu.toNanos() / 1000.0 / eventsAcked;
+        }
+    }
+
+    /**
+     * Cores used on average over a step's {@code wall} time (from before its first request to its
+     * last answer): the target,
+     * the load generator (this JVM) and the whole machine (null where {@code /proc/stat} is missing).
+     */
+    record Cores(double target, double loadGenerator, Double machineBusy) {
+
+        static Cores of(Duration wall, Duration target, Duration loadGenerator, Duration busyBefore, Duration busyAfter) {
+            double seconds = Math.max(1e-9, wall.toNanos() / 1e9);
+            return new Cores(target.toNanos() / 1e9 / seconds, loadGenerator.toNanos() / 1e9 / seconds,
+                    busyBefore == null || busyAfter == null ? null : busyAfter.minus(busyBefore).toNanos() / 1e9 / seconds);
         }
     }
 
@@ -79,20 +94,15 @@ final class LoadGenerator implements AutoCloseable {
         AtomicLong inFlight = new AtomicLong();
         Map<Integer, Long> statuses = new ConcurrentHashMap<>();
         Duration cpuBefore = measured.cpu();
+        Duration harnessBefore = MachineCpu.harness();
+        Duration busyBefore = MachineCpu.busy();
+        long wallBefore = System.nanoTime();
         long start = System.nanoTime() + 20_000_000L;
         long sent = 0;
         boolean overloaded = false;
         for (long i = 0; i < count; i++) {
             long intended = start + (long) (i * interval);
-            long now;
-            while ((now = System.nanoTime()) < intended) {
-                long gap = intended - now;
-                if (gap > 150_000) {
-                    LockSupport.parkNanos(gap - 100_000);
-                } else {
-                    Thread.onSpinWait();
-                }
-            }
+            pacer.awaitDue(intended);
             if (inFlight.get() >= MAX_IN_FLIGHT) {
                 overloaded = true;
                 break;
@@ -131,8 +141,10 @@ final class LoadGenerator implements AutoCloseable {
             throw new IllegalStateException(target + ": " + (sent - done.get()) + " requests unanswered 30 s after the run");
         }
         Duration cpu = measured.cpu().minus(cpuBefore);
+        Duration wall = Duration.ofNanos(System.nanoTime() - wallBefore);
+        Cores cores = Cores.of(wall, cpu, MachineCpu.harness().minus(harnessBefore), busyBefore, MachineCpu.busy());
         return new Step(target, eventsPerSecond, duration, sent, ok.sum(), acked.sum(), rejected.sum(), unacked.sum(),
-                Map.copyOf(statuses), failures.sum(), overloaded, latency, cpu);
+                Map.copyOf(statuses), failures.sum(), overloaded, latency, cpu, wall, cores);
     }
 
     private record Answer(int status, String body) {

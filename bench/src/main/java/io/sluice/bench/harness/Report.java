@@ -29,6 +29,14 @@ final class Report {
                         lat(w.gateway().at50()), lat(w.gateway().at80()), w.gateway().cpuMicrosPerEvent(),
                         w.ceiling().cpuMicrosPerEvent()));
             }
+            b.append(String.format(Locale.ROOT, "%nwhere the %d cores went in each target's 80 %% run (cores used on average)%n",
+                    Runtime.getRuntime().availableProcessors()));
+            b.append(String.format(Locale.ROOT, "%-15s %-8s %12s %7s %7s %9s %7s %7s%n", "workload", "target", "ev/s", "target",
+                    "broker", "load gen", "other", "idle"));
+            for (WorkloadResult w : r.workloads()) {
+                budget(b, w.name(), "gateway", w.gateway());
+                budget(b, w.name(), "ceiling", w.ceiling());
+            }
         } else {
             b.append(String.format(Locale.ROOT, "%-15s %10s | %-26s | %-26s%n", "workload", "ev/s sent", "gateway p50/p99/p99.9",
                     "ceiling p50/p99/p99.9"));
@@ -47,6 +55,19 @@ final class Report {
         b.append("\nheap after the run (MiB, after a full GC): ").append(r.heapAfterRunMiB()).append('\n');
         b.append(r.lossFree() ? "LOSS CHECK PASSED for every workload\n" : "LOSS CHECK FAILED\n");
         return b.toString();
+    }
+
+    /** One row of the core budget: "other" is the machine's busy time no listed process accounts for. */
+    private static void budget(StringBuilder b, String workload, String target, BenchMain.TargetResult t) {
+        LoadGenerator.Cores c = t.at80() == null ? null : t.at80().cores();
+        if (c == null || c.machineBusy() == null) {
+            b.append(String.format(Locale.ROOT, "%-15s %-8s %12s   (no /proc/stat: not measured)%n", workload, target, "-"));
+            return;
+        }
+        double other = c.machineBusy() - c.target() - t.brokerCores() - c.loadGenerator();
+        double idle = Runtime.getRuntime().availableProcessors() - c.machineBusy();
+        b.append(String.format(Locale.ROOT, "%-15s %-8s %,12.0f %7.2f %7.2f %9.2f %7.2f %7.2f%n", workload, target,
+                t.at80().targetEventsPerSecond(), c.target(), t.brokerCores(), c.loadGenerator(), other, idle));
     }
 
     private static String lat(Latency l) {

@@ -1,0 +1,51 @@
+package io.sluice.bench.harness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where the machine's cores go during a step: the busy time of all CPUs (from {@code /proc/stat})
+ * and the harness's own CPU, which is the load generator's while a step runs. On two shared cores
+ * the load generator, the broker and the target compete; these figures say how much each took.
+ */
+final class MachineCpu {
+
+    /** {@code getconf CLK_TCK} on Linux, 100 on every mainstream architecture. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+    private static final Path STAT = Path.of("/proc/stat");
+
+    private MachineCpu() {
+    }
+
+    /** Busy time of all CPUs since boot; null where there is no {@code /proc/stat}. */
+    static Duration busy() {
+        try {
+            return busy(Files.readAllLines(STAT).getFirst());
+        } catch (IOException | RuntimeException unavailable) {
+            return null;
+        }
+    }
+
+    /**
+     * Busy time from the aggregate {@code cpu} line: user, nice, system, irq, softirq and steal
+     * ticks; idle and iowait are not busy, guest time is already inside user.
+     */
+    static Duration busy(String cpuLine) {
+        String[] f = cpuLine.trim().split("\\s+");
+        if (!f[0].equals("cpu") || f.length < 9) {
+            throw new IllegalArgumentException("not the aggregate cpu line of /proc/stat: " + cpuLine);
+        }
+        long ticks = 0;
+        for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+            ticks += Long.parseLong(f[i]);
+        }
+        return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /** CPU time (user + system) of this JVM so far: the load generator's while a step runs. */
+    static Duration harness() {
+        return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+}
