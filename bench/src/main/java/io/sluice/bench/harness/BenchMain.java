@@ -313,7 +313,7 @@ public final class BenchMain {
             // A short warm-up so the first requests do not measure class loading and JIT.
             all.add(load.run(name, url, w, key, o.quickRate(), Duration.ofSeconds(1), fixedAck, process));
             Timed t = timed(o, load, w, name, url, key, fixedAck, process, stack, o.quickRate(), all);
-            progress(t.step());
+            progress(t.step(), o.p99BoundMs());
             return new TargetResult(0, Latency.of(t.step()), null, t.step().cpuMicrosPerEvent(), t.brokerCpuMicrosPerEvent(),
                     t.brokerCores(), List.of(Latency.of(t.step())), null);
         }
@@ -324,12 +324,12 @@ public final class BenchMain {
         log(String.format("  %s warmed up for %d s (JIT %s; compiler cores per %d s slice: %s)", name,
                 warm.elapsed().toSeconds(), warm.settled() ? "settled" : "still compiling at the limit",
                 WARMUP_SLICE.toSeconds(), warm.compilerCores().stream().map(c -> String.format("%.2f", c)).toList()));
-        RateSearch.Outcome found = RateSearch.search(at, start, 4_000_000, 3, o.p99BoundMs(), BenchMain::progress);
+        RateSearch.Outcome found = RateSearch.search(at, start, 4_000_000, 3, o.p99BoundMs(), s -> progress(s, o.p99BoundMs()));
         double max = found.maxSustained();
         Timed half = timed(o, load, w, name, url, key, fixedAck, process, stack, max * 0.5, all);
-        progress(half.step());
+        progress(half.step(), o.p99BoundMs());
         Timed eighty = timed(o, load, w, name, url, key, fixedAck, process, stack, max * 0.8, all);
-        progress(eighty.step());
+        progress(eighty.step(), o.p99BoundMs());
         log(String.format("  %s sustains %,.0f events/s with p99 <= %.0f ms", name, max, o.p99BoundMs()));
         return new TargetResult(max, Latency.of(half.step()), Latency.of(eighty.step()), eighty.step().cpuMicrosPerEvent(),
                 eighty.brokerCpuMicrosPerEvent(), eighty.brokerCores(), found.steps().stream().map(Latency::of).toList(),
@@ -352,10 +352,10 @@ public final class BenchMain {
                 broker.toNanos() / (double) Math.max(1, s.wall().toNanos()));
     }
 
-    private static void progress(LoadGenerator.Step s) {
+    private static void progress(LoadGenerator.Step s, double p99BoundMs) {
         LoadGenerator.Cores c = s.cores();
         log(String.format("    %-7s %,10.0f events/s: %s p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms (%d requests%s; cores: %s %.2f, load generator %.2f%s)",
-                s.target(), s.targetEventsPerSecond(), s.sustained(50) ? "ok  " : "FAIL", s.p(50), s.p(99), s.p(99.9),
+                s.target(), s.targetEventsPerSecond(), s.sustained(p99BoundMs) ? "ok  " : "FAIL", s.p(50), s.p(99), s.p(99.9),
                 s.requestsSent(), s.clean() ? "" : ", statuses " + s.statuses() + ", failures " + s.failures()
                         + (s.overloaded() ? ", overloaded" : ""),
                 s.target(), c.target(), c.loadGenerator(),

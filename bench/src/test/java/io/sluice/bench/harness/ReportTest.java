@@ -1,0 +1,48 @@
+package io.sluice.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.bench.harness.BenchMain.Latency;
+import io.sluice.bench.harness.BenchMain.TargetResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The core budget at the end of the table: each 80 % run's cores split by process, the rest and idle. */
+class ReportTest {
+
+    private static TargetResult target(double max, LoadGenerator.Cores at80, double brokerCores) {
+        Latency l80 = new Latency(max * 0.8, 1000, 5, 20, 30, 40, at80);
+        Latency l50 = new Latency(max * 0.5, 1000, 4, 10, 15, 20, at80);
+        return new TargetResult(max, l50, l80, 7.6, 1.1, brokerCores, List.of(l50, l80), null);
+    }
+
+    private static BenchMain.Results results(LoadGenerator.Cores gateway, LoadGenerator.Cores ceiling) {
+        var w = new BenchMain.WorkloadResult("cc-50", "cc", 50, false, 426, target(160_000, gateway, 0.14),
+                target(640_000, ceiling, 0.22), 0.25, new Stack.Drain(10, 10, Duration.ofSeconds(1), 10, 20, 0),
+                new Stack.Copy(10, Duration.ofSeconds(1), 20, List.of(20.0)), 0.5,
+                new BenchMain.Loss(10, 0, 10, 10, true, "no loss"), List.of());
+        return new BenchMain.Results("./sluice bench", Instant.EPOCH, Duration.ofSeconds(60), Map.of("cores", 2), false, 50,
+                List.of(w), Map.of());
+    }
+
+    @Test
+    void splitsEachEightyPercentRunIntoTargetBrokerLoadGeneratorOtherAndIdle() {
+        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, 1.41), new LoadGenerator.Cores(0.63, 0.69, 1.537)));
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(table).contains("where the " + cores + " cores went in each target's 80 % run");
+        // other = busy - target - broker - load generator; idle = cores - busy
+        assertThat(table).containsPattern("cc-50 +gateway +128,000 +0\\.97 +0\\.14 +0\\.28 +0\\.02 +"
+                + String.format(java.util.Locale.ROOT, "%.2f", cores - 1.41).replace(".", "\\."));
+        // -0.003 left over is rounding between the broker's window and the step's, shown as 0.00, not -0.00
+        assertThat(table).containsPattern("cc-50 +ceiling +512,000 +0\\.63 +0\\.22 +0\\.69 +0\\.00 +");
+    }
+
+    @Test
+    void saysSoWhereTheMachineCouldNotBeRead() {
+        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, null), new LoadGenerator.Cores(0.63, 0.69, null)));
+        assertThat(table).contains("(no /proc/stat: not measured)");
+    }
+}
