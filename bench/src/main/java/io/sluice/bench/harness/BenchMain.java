@@ -132,12 +132,20 @@ public final class BenchMain {
         }
     }
 
-    /** A step's latencies and the cores that the target, the load generator and the whole machine used meanwhile. */
+    /**
+     * A step's latencies and the cores that the target, the load generator and the whole machine used
+     * meanwhile; for the gateway's 50 % and 80 % runs also its own send-to-ack time ({@code kafkaAck},
+     * otherwise null).
+     */
     record Latency(double targetEventsPerSecond, long requests, double p50Ms, double p99Ms, double p999Ms, double maxMs,
-            LoadGenerator.Cores cores) {
+            LoadGenerator.Cores cores, AckLatency kafkaAck) {
         static Latency of(LoadGenerator.Step s) {
+            return of(s, null);
+        }
+
+        static Latency of(LoadGenerator.Step s, AckLatency kafkaAck) {
             return new Latency(s.targetEventsPerSecond(), s.requestsSent(), s.p(50), s.p(99), s.p(99.9),
-                    s.latencyUs().getMaxValue() / 1000.0, s.cores());
+                    s.latencyUs().getMaxValue() / 1000.0, s.cores(), kafkaAck);
         }
     }
 
@@ -313,9 +321,9 @@ public final class BenchMain {
             // A short warm-up so the first requests do not measure class loading and JIT.
             all.add(load.run(name, url, w, key, o.quickRate(), Duration.ofSeconds(1), fixedAck, process));
             Timed t = timed(o, load, w, name, url, key, fixedAck, process, stack, o.quickRate(), all);
-            progress(t.step(), o.p99BoundMs());
-            return new TargetResult(0, Latency.of(t.step()), null, t.step().cpuMicrosPerEvent(), t.brokerCpuMicrosPerEvent(),
-                    t.brokerCores(), List.of(Latency.of(t.step())), null);
+            progress(t, o.p99BoundMs());
+            return new TargetResult(0, t.latency(), null, t.step().cpuMicrosPerEvent(), t.brokerCpuMicrosPerEvent(),
+                    t.brokerCores(), List.of(t.latency()), null);
         }
         double start = o.startRate() > 0 ? o.startRate() : w.eventsPerRequest() == 1 ? 1_000 : 5_000;
         // Warm-up (JIT, connection pool, Kafka metadata) until the target's compilers are quiet: not
@@ -327,29 +335,43 @@ public final class BenchMain {
         RateSearch.Outcome found = RateSearch.search(at, start, 4_000_000, 3, o.p99BoundMs(), s -> progress(s, o.p99BoundMs()));
         double max = found.maxSustained();
         Timed half = timed(o, load, w, name, url, key, fixedAck, process, stack, max * 0.5, all);
-        progress(half.step(), o.p99BoundMs());
+        progress(half, o.p99BoundMs());
         Timed eighty = timed(o, load, w, name, url, key, fixedAck, process, stack, max * 0.8, all);
-        progress(eighty.step(), o.p99BoundMs());
+        progress(eighty, o.p99BoundMs());
         log(String.format("  %s sustains %,.0f events/s with p99 <= %.0f ms", name, max, o.p99BoundMs()));
-        return new TargetResult(max, Latency.of(half.step()), Latency.of(eighty.step()), eighty.step().cpuMicrosPerEvent(),
+        return new TargetResult(max, half.latency(), eighty.latency(), eighty.step().cpuMicrosPerEvent(),
                 eighty.brokerCpuMicrosPerEvent(), eighty.brokerCores(), found.steps().stream().map(Latency::of).toList(),
                 new WarmUp(warm.elapsed().toSeconds(), warm.settled(), warm.compilerCores(),
                         warm.steps().stream().map(Latency::of).toList()));
     }
 
     /** A fixed-rate run with the broker's CPU per acknowledged event over the same time. */
-    record Timed(LoadGenerator.Step step, double brokerCpuMicrosPerEvent, double brokerCores) {
+    record Timed(LoadGenerator.Step step, double brokerCpuMicrosPerEvent, double brokerCores, AckLatency kafkaAck) {
+        Latency latency() {
+            return Latency.of(step, kafkaAck);
+        }
     }
 
     private static Timed timed(Options o, LoadGenerator load, Workload w, String name, String url, String key,
             boolean fixedAck, ChildProcess process, Stack stack, double rate, List<LoadGenerator.Step> all) {
+        boolean gateway = process == stack.gateway;
+        Map<Double, Long> acksBefore = gateway ? stack.gatewayAckBuckets() : null;
         Duration brokerBefore = stack.kafka.cpu();
         LoadGenerator.Step s = load.run(name, url, w, key, Math.max(rate, w.eventsPerRequest()), o.measure(), fixedAck,
                 process);
         all.add(s);
         Duration broker = stack.kafka.cpu().minus(brokerBefore);
+        AckLatency ack = gateway ? AckLatency.between(acksBefore, stack.gatewayAckBuckets()) : null;
         return new Timed(s, s.eventsAcked() == 0 ? 0 : broker.toNanos() / 1000.0 / s.eventsAcked(),
-                broker.toNanos() / (double) Math.max(1, s.wall().toNanos()));
+                broker.toNanos() / (double) Math.max(1, s.wall().toNanos()), ack);
+    }
+
+    private static void progress(Timed t, double p99BoundMs) {
+        progress(t.step(), p99BoundMs);
+        if (t.kafkaAck() != null) {
+            log(String.format("      the gateway's own send-to-ack time over the step: p50 <= %.1f ms, p99 <= %.1f ms (%d requests)",
+                    t.kafkaAck().p50Ms(), t.kafkaAck().p99Ms(), t.kafkaAck().requests()));
+        }
     }
 
     private static void progress(LoadGenerator.Step s, double p99BoundMs) {

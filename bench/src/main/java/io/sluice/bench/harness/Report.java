@@ -37,6 +37,13 @@ final class Report {
                 budget(b, w.name(), "gateway", w.gateway());
                 budget(b, w.name(), "ceiling", w.ceiling());
             }
+            for (WorkloadResult w : r.workloads()) {
+                AckLatency ack = w.gateway().at80() == null ? null : w.gateway().at80().kafkaAck();
+                if (ack != null) {
+                    b.append(String.format(Locale.ROOT, "%s: the gateway's own send-to-ack time in its 80 %% run: p50 <= %.1f ms, p99 <= %.1f ms%n",
+                            w.name(), ack.p50Ms(), ack.p99Ms()));
+                }
+            }
         } else {
             b.append(String.format(Locale.ROOT, "%-15s %10s | %-26s | %-26s%n", "workload", "ev/s sent", "gateway p50/p99/p99.9",
                     "ceiling p50/p99/p99.9"));

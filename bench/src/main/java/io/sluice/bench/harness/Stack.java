@@ -290,6 +290,23 @@ final class Stack implements AutoCloseable {
         return scorerCount("kafka.consumer.fetch.manager.records.consumed.total?tag=topic:" + EVENTS_TOPIC, false);
     }
 
+    /**
+     * The gateway's send-to-ack histogram ({@link AckLatency#METRIC}) from its Prometheus endpoint;
+     * null if it cannot be read (the step is then reported without it).
+     */
+    java.util.TreeMap<Double, Long> gatewayAckBuckets() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/actuator/prometheus"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? AckLatency.buckets(r.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     private long scorerCount(String metric, boolean required) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(scorerUrl
                 + "/actuator/metrics/" + metric)).timeout(Duration.ofSeconds(10)).build(),

@@ -28,6 +28,14 @@ class BenchQuickIT {
             assertThat(w.loss().acknowledged()).as(w.name() + " acknowledged events").isPositive();
             assertThat(w.loss().inPostgres()).as(w.name()).isEqualTo(w.loss().inTopic());
             assertThat(w.copy().rows()).as(w.name() + " rows copied back").isEqualTo(w.loss().inPostgres());
+            // The gateway's own send-to-ack time, scraped around the step: one ack per request.
+            BenchMain.Latency gw = w.gateway().at50();
+            assertThat(gw.kafkaAck()).as(w.name() + " Kafka ack time").isNotNull();
+            assertThat(gw.kafkaAck().requests()).as(w.name()).isEqualTo(gw.requests());
+            assertThat(gw.kafkaAck().p99Ms()).isGreaterThanOrEqualTo(gw.kafkaAck().p50Ms()).isPositive();
+            assertThat(w.ceiling().at50().kafkaAck()).isNull();
+            assertThat(gw.cores().target()).as(w.name() + " gateway cores").isPositive();
+            assertThat(gw.cores().loadGenerator()).as(w.name() + " load generator cores").isPositive();
         }
         JsonNode json = JsonMapper.builder().build().readTree(out.toFile());
         assertThat(json.get("machine").get("cores").intValue()).isPositive();
