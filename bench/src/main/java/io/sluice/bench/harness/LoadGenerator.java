@@ -59,8 +59,8 @@ final class LoadGenerator implements AutoCloseable {
 
     /**
      * Cores used on average over a step's {@code wall} time (from before its first request to its
-     * last answer): the target,
-     * the load generator (this JVM) and the whole machine (null where {@code /proc/stat} is missing).
+     * last answer): the target, the load generator (this JVM: its GC and JIT included) and the whole
+     * machine (null where {@code /proc/stat} is missing).
      */
     record Cores(double target, double loadGenerator, Double machineBusy) {
 
