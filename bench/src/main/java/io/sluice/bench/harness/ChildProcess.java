@@ -77,11 +77,8 @@ final class ChildProcess implements AutoCloseable {
         } catch (IOException noProc) {
             return Duration.ZERO;
         }
-        return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+        return MachineCpu.ticks(ticks);
     }
-
-    /** {@code getconf CLK_TCK} on Linux, 100 on every mainstream architecture. */
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     /** Waits until {@code url} answers 200 or the process dies. */
     void awaitHttpOk(String url, Duration timeout) throws Exception {

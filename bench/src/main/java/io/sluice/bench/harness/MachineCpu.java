@@ -41,6 +41,11 @@ final class MachineCpu {
         for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
             ticks += Long.parseLong(f[i]);
         }
+        return ticks(ticks);
+    }
+
+    /** Clock ticks, the unit of {@code /proc} CPU times, as a duration. */
+    static Duration ticks(long ticks) {
         return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
     }
 
