@@ -165,9 +165,22 @@ public final class BenchMain {
             String verdict) {
     }
 
+    /**
+     * Both targets' CPU per event at one arrival rate: the gateway's 80 % rate (the quick rate in quick
+     * mode), where the ceiling runs once more. Each target's own figure comes from its own 80 % run, and
+     * CPU per event falls as the rate rises (fuller Kafka batches, fewer wake-ups per request), so
+     * only this pair shows what the gateway's own work costs. {@code ceilingStep} is that ceiling run.
+     */
+    record SameLoad(double eventsPerSecond, double gatewayCpuMicrosPerEvent, double ceilingCpuMicrosPerEvent,
+            double gatewayToCeilingCpu, Latency ceilingStep) {
+        static SameLoad of(double eventsPerSecond, double gateway, double ceiling, Latency ceilingStep) {
+            return new SameLoad(eventsPerSecond, gateway, ceiling, ceiling > 0 ? gateway / ceiling : 0, ceilingStep);
+        }
+    }
+
     record WorkloadResult(String name, String dialect, int eventsPerRequest, boolean gzip, double bytesPerEvent,
-            TargetResult gateway, TargetResult ceiling, Double gatewayToCeiling, Stack.Drain scorer, Stack.Copy copy,
-            Double scorerToCopy, Loss loss, List<Double> scorerWarmUpCompilerCores) {
+            TargetResult gateway, TargetResult ceiling, Double gatewayToCeiling, SameLoad sameLoad, Stack.Drain scorer,
+            Stack.Copy copy, Double scorerToCopy, Loss loss, List<Double> scorerWarmUpCompilerCores) {
     }
 
     static Results run(Options o) throws Exception {
@@ -265,6 +278,7 @@ public final class BenchMain {
         List<LoadGenerator.Step> gatewaySteps = new ArrayList<>();
         TargetResult gateway = target(o, stack, load, w, "gateway", stack.gatewayUrl, key, false, gatewaySteps);
         TargetResult ceiling = target(o, stack, load, w, "ceiling", stack.ceilingUrl, "unused", true, new ArrayList<>());
+        SameLoad sameLoad = sameLoad(o, stack, load, w, gateway, ceiling);
         Map<TopicPartition, Long> after = stack.endOffsets(Stack.EVENTS_TOPIC);
         long acked = gatewaySteps.stream().mapToLong(LoadGenerator.Step::eventsAcked).sum();
         long unacked = gatewaySteps.stream().mapToLong(LoadGenerator.Step::unacknowledgedEvents).sum();
@@ -283,7 +297,32 @@ public final class BenchMain {
                 ? gateway.maxSustainedEventsPerSecond() / ceiling.maxSustainedEventsPerSecond() : null;
         Double scorerToCopy = copy == null || copy.eventsPerSecond() == 0 ? null : drain.eventsPerSecond() / copy.eventsPerSecond();
         return new WorkloadResult(w.name(), w.dialect(), w.eventsPerRequest(), w.gzip(), w.bytesPerEvent(), gateway, ceiling,
-                ratio, drain, copy, scorerToCopy, loss, warmUp);
+                ratio, sameLoad, drain, copy, scorerToCopy, loss, warmUp);
+    }
+
+    /**
+     * The ceiling once more at the gateway's 80 % rate (quick mode: both already ran at the quick
+     * rate); null when the gateway sustained nothing.
+     */
+    private static SameLoad sameLoad(Options o, Stack stack, LoadGenerator load, Workload w, TargetResult gateway,
+            TargetResult ceiling) {
+        SameLoad same;
+        if (o.quick()) {
+            same = SameLoad.of(gateway.at50().targetEventsPerSecond(), gateway.cpuMicrosPerEvent(),
+                    ceiling.cpuMicrosPerEvent(), ceiling.at50());
+        } else if (gateway.at80() == null || gateway.maxSustainedEventsPerSecond() <= 0) {
+            return null;
+        } else {
+            Timed t = timed(o, load, w, "ceiling", stack.ceilingUrl, "unused", true, stack.ceiling, stack,
+                    gateway.at80().targetEventsPerSecond(), new ArrayList<>());
+            progress(t, o.p99BoundMs());
+            same = SameLoad.of(gateway.at80().targetEventsPerSecond(), gateway.cpuMicrosPerEvent(),
+                    t.step().cpuMicrosPerEvent(), t.latency());
+        }
+        log(String.format(Locale.ROOT, "  at the same %,.0f events/s: the gateway spends %.1f µs of CPU per event,"
+                + " the ceiling %.1f (%.1f×)", same.eventsPerSecond(), same.gatewayCpuMicrosPerEvent(),
+                same.ceilingCpuMicrosPerEvent(), same.gatewayToCeilingCpu()));
+        return same;
     }
 
     /**

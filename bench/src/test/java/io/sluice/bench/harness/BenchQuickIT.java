@@ -36,12 +36,21 @@ class BenchQuickIT {
             assertThat(w.ceiling().at50().kafkaAck()).isNull();
             assertThat(gw.cores().target()).as(w.name() + " gateway cores").isPositive();
             assertThat(gw.cores().loadGenerator()).as(w.name() + " load generator cores").isPositive();
+            // Both targets at the one quick rate: the same-load comparison is that pair.
+            BenchMain.SameLoad same = w.sameLoad();
+            assertThat(same).as(w.name() + " same-load comparison").isNotNull();
+            assertThat(same.eventsPerSecond()).isEqualTo(gw.targetEventsPerSecond());
+            assertThat(same.gatewayCpuMicrosPerEvent()).isEqualTo(w.gateway().cpuMicrosPerEvent()).isPositive();
+            assertThat(same.ceilingCpuMicrosPerEvent()).isEqualTo(w.ceiling().cpuMicrosPerEvent()).isPositive();
+            assertThat(same.gatewayToCeilingCpu())
+                    .isEqualTo(same.gatewayCpuMicrosPerEvent() / same.ceilingCpuMicrosPerEvent());
         }
         JsonNode json = JsonMapper.builder().build().readTree(out.toFile());
         assertThat(json.get("machine").get("cores").intValue()).isPositive();
         assertThat(json.get("command").stringValue()).startsWith("./sluice bench --quick");
         assertThat(json.get("workloads")).hasSize(Workload.names().size());
         assertThat(json.get("workloads").get(0).get("loss").get("ok").booleanValue()).isTrue();
+        assertThat(json.get("workloads").get(0).get("sameLoad").get("ceilingCpuMicrosPerEvent").doubleValue()).isPositive();
     }
 
     @Test

@@ -21,7 +21,9 @@ class ReportTest {
 
     private static BenchMain.Results results(LoadGenerator.Cores gateway, LoadGenerator.Cores ceiling) {
         var w = new BenchMain.WorkloadResult("cc-50", "cc", 50, false, 426, target(160_000, gateway, 0.14),
-                target(640_000, ceiling, 0.22), 0.25, new Stack.Drain(10, 10, Duration.ofSeconds(1), 10, 20, 0),
+                target(640_000, ceiling, 0.22), 0.25,
+                BenchMain.SameLoad.of(128_000, 7.6, 2.0, new Latency(128_000, 1000, 3, 9, 12, 15, ceiling, null)),
+                new Stack.Drain(10, 10, Duration.ofSeconds(1), 10, 20, 0),
                 new Stack.Copy(10, Duration.ofSeconds(1), 20, List.of(20.0)), 0.5,
                 new BenchMain.Loss(10, 0, 10, 10, true, "no loss"), List.of());
         return new BenchMain.Results("./sluice bench", Instant.EPOCH, Duration.ofSeconds(60), Map.of("cores", 2), false, 50,
@@ -30,14 +32,16 @@ class ReportTest {
 
     @Test
     void splitsEachEightyPercentRunIntoTargetBrokerLoadGeneratorOtherAndIdle() {
-        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, 1.41), new LoadGenerator.Cores(0.63, 0.69, 1.537)));
+        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, 1.41), new LoadGenerator.Cores(0.63, 0.69, 1.53)));
         int cores = Runtime.getRuntime().availableProcessors();
         assertThat(table).contains("where the " + cores + " cores went in each target's 80 % run");
         // other = busy - target - broker - load generator; idle = cores - busy
         assertThat(table).containsPattern("cc-50 +gateway +128,000 +0\\.97 +0\\.14 +0\\.28 +0\\.02 +"
                 + String.format(java.util.Locale.ROOT, "%.2f", cores - 1.41).replace(".", "\\."));
-        // -0.003 left over is rounding between the broker's window and the step's, shown as 0.00, not -0.00
+        // -0.01 left over is the broker's window being wider than the step's, shown as 0.00, not -0.01
         assertThat(table).containsPattern("cc-50 +ceiling +512,000 +0\\.63 +0\\.22 +0\\.69 +0\\.00 +");
+        assertThat(table).contains("cc-50: at the same 128,000 events/s the gateway spends 7.6 µs of CPU per event,"
+                + " the ceiling 2.0 (3.8×)");
         assertThat(table).contains("cc-50: the gateway's own send-to-ack time in its 80 % run: p50 <= 4.2 ms, p99 <= 16.8 ms");
     }
 
@@ -45,5 +49,12 @@ class ReportTest {
     void saysSoWhereTheMachineCouldNotBeRead() {
         String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, null), new LoadGenerator.Cores(0.63, 0.69, null)));
         assertThat(table).contains("(no /proc/stat: not measured)");
+    }
+
+    @Test
+    void sameLoadQuotientIsZeroNotInfinityWhenTheCeilingMeasuredNoCpu() {
+        // A quotient of Infinity would make the JSON result file unreadable.
+        assertThat(BenchMain.SameLoad.of(500, 280, 0, null).gatewayToCeilingCpu()).isZero();
+        assertThat(BenchMain.SameLoad.of(500, 280, 90, null).gatewayToCeilingCpu()).isEqualTo(280 / 90.0);
     }
 }
