@@ -33,7 +33,7 @@ public final class BenchMain {
     record Options(boolean quick, List<String> workloads, Path out, Path workDir, boolean keep, Duration step,
             Duration measure, double p99BoundMs, double quickRate, Path gatewayJar, Path scorerJar, String classpath,
             String heap, int partitions, long copyLimit, double startRate, List<String> gatewayJvm, Duration warmup,
-            Duration jitMax, int warmupRounds,
+            Duration jitMax, int warmupRounds, boolean settle,
             String command) {
     }
 
@@ -52,10 +52,12 @@ public final class BenchMain {
         Map<String, String> a = new LinkedHashMap<>();
         boolean quick = false;
         boolean keep = false;
+        boolean settle = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--keep" -> keep = true;
+                case "--settle" -> settle = true;
                 default -> {
                     if (!args[i].startsWith("--") || i + 1 >= args.length) {
                         throw new IllegalArgumentException("unknown argument " + args[i] + usage());
@@ -63,6 +65,10 @@ public final class BenchMain {
                     a.put(args[i].substring(2), args[++i]);
                 }
             }
+        }
+        if (settle && !quick) {
+            throw new IllegalArgumentException("--settle is for --quick runs (a full run always warms each target"
+                    + " until its JIT settles)" + usage());
         }
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         List<String> workloads = a.containsKey("workloads") ? Arrays.asList(a.get("workloads").split(","))
@@ -92,13 +98,14 @@ public final class BenchMain {
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup-seconds", quick ? "0" : "30"))),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("jit-max-seconds", "180"))),
                 Integer.parseInt(a.getOrDefault("warmup-rounds", String.valueOf(WARMUP_ROUNDS))),
+                settle,
                 "./sluice bench " + String.join(" ", args));
     }
 
     static String usage() {
         return """
 
-                usage: ./sluice bench [--quick] [--workloads cc-1,cc-10,...] [--out file.json] [--step-seconds 3]
+                usage: ./sluice bench [--quick [--settle]] [--workloads cc-1,cc-10,...] [--out file.json] [--step-seconds 3]
                        [--measure-seconds 5] [--p99-ms 50] [--quick-rate 500] [--heap 1g] [--partitions 4]
                        [--copy-limit 300000] [--start-rate events/s] [--gateway-jvm "-XX:..."]
                        [--warmup-seconds 30 (quick: 0)] [--warmup-rounds 8] [--jit-max-seconds 180]
@@ -157,8 +164,13 @@ public final class BenchMain {
             double brokerCpuMicrosPerEvent, double brokerCores, List<Latency> steps, WarmUp warmUp) {
     }
 
-    /** The warm-up before a target's search: how long, whether its JIT settled, compiler cores per slice. */
+    /** The warm-up before a target's search (or its quick step with --settle): how long, whether its JIT settled, compiler cores per slice. */
     record WarmUp(long seconds, boolean jitSettled, List<Double> compilerCores, List<Latency> slices) {
+
+        static WarmUp of(JitWarmUp.Outcome warm) {
+            return new WarmUp(warm.elapsed().toSeconds(), warm.settled(), warm.compilerCores(),
+                    warm.steps().stream().map(Latency::of).toList());
+        }
     }
 
     record Loss(long acknowledged, long unacknowledgedRequestsEvents, long inTopic, long inPostgres, boolean ok,
@@ -356,21 +368,20 @@ public final class BenchMain {
             return s;
         };
         java.util.function.DoubleFunction<LoadGenerator.Step> at = rate -> run.apply(rate, o.step());
+        double start = o.startRate() > 0 ? o.startRate() : w.eventsPerRequest() == 1 ? 1_000 : 5_000;
         if (o.quick()) {
-            // A short warm-up so the first requests do not measure class loading and JIT.
-            all.add(load.run(name, url, w, key, o.quickRate(), Duration.ofSeconds(1), fixedAck, process));
+            // --settle: one rate after the JIT has settled, an A/B of a build or a JVM flag at one
+            // load. Otherwise a short warm-up so the first requests do not measure class loading.
+            JitWarmUp.Outcome warm = o.settle() ? warmUntilSettled(name, process, start, run, o) : null;
+            if (warm == null) {
+                all.add(load.run(name, url, w, key, o.quickRate(), Duration.ofSeconds(1), fixedAck, process));
+            }
             Timed t = timed(o, load, w, name, url, key, fixedAck, process, stack, o.quickRate(), all);
             progress(t, o.p99BoundMs());
             return new TargetResult(0, t.latency(), null, t.step().cpuMicrosPerEvent(), t.brokerCpuMicrosPerEvent(),
-                    t.brokerCores(), List.of(t.latency()), null);
+                    t.brokerCores(), List.of(t.latency()), warm == null ? null : WarmUp.of(warm));
         }
-        double start = o.startRate() > 0 ? o.startRate() : w.eventsPerRequest() == 1 ? 1_000 : 5_000;
-        // Warm-up (JIT, connection pool, Kafka metadata) until the target's compilers are quiet: not
-        // part of any result.
-        JitWarmUp.Outcome warm = JitWarmUp.run(rate -> run.apply(rate, WARMUP_SLICE), process::compilerCpu, start, WARMUP_SLICE, WARMUP_MIN, o.jitMax(), JIT_SETTLED_CORES, o.p99BoundMs());
-        log(String.format("  %s warmed up for %d s (JIT %s; compiler cores per %d s slice: %s)", name,
-                warm.elapsed().toSeconds(), warm.settled() ? "settled" : "still compiling at the limit",
-                WARMUP_SLICE.toSeconds(), warm.compilerCores().stream().map(c -> String.format("%.2f", c)).toList()));
+        JitWarmUp.Outcome warm = warmUntilSettled(name, process, start, run, o);
         RateSearch.Outcome found = RateSearch.search(at, start, 4_000_000, 3, o.p99BoundMs(), s -> progress(s, o.p99BoundMs()));
         double max = found.maxSustained();
         Timed half = timed(o, load, w, name, url, key, fixedAck, process, stack, max * 0.5, all);
@@ -380,8 +391,18 @@ public final class BenchMain {
         log(String.format("  %s sustains %,.0f events/s with p99 <= %.0f ms", name, max, o.p99BoundMs()));
         return new TargetResult(max, half.latency(), eighty.latency(), eighty.step().cpuMicrosPerEvent(),
                 eighty.brokerCpuMicrosPerEvent(), eighty.brokerCores(), found.steps().stream().map(Latency::of).toList(),
-                new WarmUp(warm.elapsed().toSeconds(), warm.settled(), warm.compilerCores(),
-                        warm.steps().stream().map(Latency::of).toList()));
+                WarmUp.of(warm));
+    }
+
+    /** Warm-up (JIT, connection pool, Kafka metadata) until the target's compilers are quiet; not part of any result. */
+    private static JitWarmUp.Outcome warmUntilSettled(String name, ChildProcess process, double start,
+            java.util.function.BiFunction<Double, Duration, LoadGenerator.Step> run, Options o) {
+        JitWarmUp.Outcome warm = JitWarmUp.run(rate -> run.apply(rate, WARMUP_SLICE), process::compilerCpu, start,
+                WARMUP_SLICE, WARMUP_MIN, o.jitMax(), JIT_SETTLED_CORES, o.p99BoundMs());
+        log(String.format("  %s warmed up for %d s (JIT %s; compiler cores per %d s slice: %s)", name,
+                warm.elapsed().toSeconds(), warm.settled() ? "settled" : "still compiling at the limit",
+                WARMUP_SLICE.toSeconds(), warm.compilerCores().stream().map(c -> String.format("%.2f", c)).toList()));
+        return warm;
     }
 
     /** A fixed-rate run with the broker's CPU per acknowledged event over the same time. */

@@ -13,7 +13,7 @@ final class Report {
 
     static String table(Results r) {
         StringBuilder b = new StringBuilder();
-        b.append("\nSluice benchmark — ").append(r.quick() ? "QUICK mode (small fixed rate; proves the harness, measures no limits)"
+        b.append("\nSluice benchmark — ").append(r.quick() ? "QUICK mode (one fixed rate per target; searches for no limit)"
                 : "sustained rate = highest arrival rate with every request 2xx and p99 <= " + fmt(r.p99BoundMs()) + " ms")
                 .append('\n');
         r.machine().forEach((k, v) -> b.append("  ").append(k).append(": ").append(v).append('\n'));

@@ -32,6 +32,17 @@ class BenchOptionsTest {
     }
 
     @Test
+    void settlingTheJitIsAnOptionOfQuickRunsOnly() {
+        assertThat(parse("--quick").settle()).isFalse();
+        BenchMain.Options o = parse("--quick", "--settle", "--quick-rate", "128000", "--measure-seconds", "60");
+        assertThat(o.settle()).isTrue();
+        assertThat(o.quickRate()).isEqualTo(128_000);
+        assertThat(o.measure()).isEqualTo(Duration.ofSeconds(60));
+        assertThatThrownBy(() -> parse("--settle")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--settle is for --quick runs");
+    }
+
+    @Test
     void aQuickRunWarmsNothingUnlessAsked() {
         assertThat(parse("--quick").warmup()).isZero();
         assertThatThrownBy(() -> parse("--warmup-rounds")).hasMessageContaining("unknown argument --warmup-rounds");
