@@ -141,18 +141,19 @@ public final class BenchMain {
 
     /**
      * A step's latencies and the cores that the target, the load generator and the whole machine used
-     * meanwhile; for the gateway's 50 % and 80 % runs also its own send-to-ack time ({@code kafkaAck},
-     * otherwise null).
+     * meanwhile; for the gateway's 50 % and 80 % runs (and its quick step) also its own send-to-ack
+     * time ({@code kafkaAck}) and its own time handling the requests ({@code gatewayRequest}),
+     * otherwise null.
      */
     record Latency(double targetEventsPerSecond, long requests, double p50Ms, double p99Ms, double p999Ms, double maxMs,
-            LoadGenerator.Cores cores, AckLatency kafkaAck) {
+            LoadGenerator.Cores cores, HistogramWindow kafkaAck, HistogramWindow gatewayRequest) {
         static Latency of(LoadGenerator.Step s) {
-            return of(s, null);
+            return of(s, null, null);
         }
 
-        static Latency of(LoadGenerator.Step s, AckLatency kafkaAck) {
+        static Latency of(LoadGenerator.Step s, HistogramWindow kafkaAck, HistogramWindow gatewayRequest) {
             return new Latency(s.targetEventsPerSecond(), s.requestsSent(), s.p(50), s.p(99), s.p(99.9),
-                    s.latencyUs().getMaxValue() / 1000.0, s.cores(), kafkaAck);
+                    s.latencyUs().getMaxValue() / 1000.0, s.cores(), kafkaAck, gatewayRequest);
         }
     }
 
@@ -406,24 +407,30 @@ public final class BenchMain {
     }
 
     /** A fixed-rate run with the broker's CPU per acknowledged event over the same time. */
-    record Timed(LoadGenerator.Step step, double brokerCpuMicrosPerEvent, double brokerCores, AckLatency kafkaAck) {
+    record Timed(LoadGenerator.Step step, double brokerCpuMicrosPerEvent, double brokerCores, HistogramWindow kafkaAck,
+            HistogramWindow gatewayRequest) {
         Latency latency() {
-            return Latency.of(step, kafkaAck);
+            return Latency.of(step, kafkaAck, gatewayRequest);
         }
     }
 
     private static Timed timed(Options o, LoadGenerator load, Workload w, String name, String url, String key,
             boolean fixedAck, ChildProcess process, Stack stack, double rate, List<LoadGenerator.Step> all) {
         boolean gateway = process == stack.gateway;
-        Map<Double, Long> acksBefore = gateway ? stack.gatewayAckBuckets() : null;
+        String before = gateway ? stack.gatewayMetrics() : null;
         Duration brokerBefore = stack.kafka.cpu();
         LoadGenerator.Step s = load.run(name, url, w, key, Math.max(rate, w.eventsPerRequest()), o.measure(), fixedAck,
                 process);
         all.add(s);
         Duration broker = stack.kafka.cpu().minus(brokerBefore);
-        AckLatency ack = gateway ? AckLatency.between(acksBefore, stack.gatewayAckBuckets()) : null;
+        String after = gateway ? stack.gatewayMetrics() : null;
+        HistogramWindow ack = before == null || after == null ? null
+                : HistogramWindow.between(HistogramWindow.buckets(before), HistogramWindow.buckets(after));
+        HistogramWindow handled = before == null || after == null ? null
+                : HistogramWindow.between(HistogramWindow.requestBuckets(before, w.path()),
+                        HistogramWindow.requestBuckets(after, w.path()));
         return new Timed(s, s.eventsAcked() == 0 ? 0 : broker.toNanos() / 1000.0 / s.eventsAcked(),
-                broker.toNanos() / (double) Math.max(1, s.wall().toNanos()), ack);
+                broker.toNanos() / (double) Math.max(1, s.wall().toNanos()), ack, handled);
     }
 
     private static void progress(Timed t, double p99BoundMs) {
@@ -431,6 +438,10 @@ public final class BenchMain {
         if (t.kafkaAck() != null) {
             log(String.format("      the gateway's own send-to-ack time over the step: p50 <= %.1f ms, p99 <= %.1f ms (%d requests)",
                     t.kafkaAck().p50Ms(), t.kafkaAck().p99Ms(), t.kafkaAck().requests()));
+        }
+        if (t.gatewayRequest() != null) {
+            log(String.format("      the gateway's own time handling the requests over the step: p50 <= %.1f ms, p99 <= %.1f ms (%d requests)",
+                    t.gatewayRequest().p50Ms(), t.gatewayRequest().p99Ms(), t.gatewayRequest().requests()));
         }
     }
 

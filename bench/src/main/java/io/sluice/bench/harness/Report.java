@@ -38,10 +38,15 @@ final class Report {
                 budget(b, w.name(), "ceiling", w.ceiling());
             }
             for (WorkloadResult w : r.workloads()) {
-                AckLatency ack = w.gateway().at80() == null ? null : w.gateway().at80().kafkaAck();
+                HistogramWindow ack = w.gateway().at80() == null ? null : w.gateway().at80().kafkaAck();
                 if (ack != null) {
                     b.append(String.format(Locale.ROOT, "%s: the gateway's own send-to-ack time in its 80 %% run: p50 <= %.1f ms, p99 <= %.1f ms%n",
                             w.name(), ack.p50Ms(), ack.p99Ms()));
+                }
+                HistogramWindow handled = w.gateway().at80() == null ? null : w.gateway().at80().gatewayRequest();
+                if (handled != null) {
+                    b.append(String.format(Locale.ROOT, "%s: the gateway's own time handling the requests in its 80 %% run: p50 <= %.1f ms, p99 <= %.1f ms%n",
+                            w.name(), handled.p50Ms(), handled.p99Ms()));
                 }
             }
             sameLoad(b, r);

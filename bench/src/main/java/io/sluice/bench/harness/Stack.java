@@ -291,14 +291,14 @@ final class Stack implements AutoCloseable {
     }
 
     /**
-     * The gateway's send-to-ack histogram ({@link AckLatency#METRIC}) from its Prometheus endpoint;
-     * null if it cannot be read (the step is then reported without it).
+     * The gateway's Prometheus text (its send-to-ack and request-time histograms are read from it,
+     * see {@link HistogramWindow}); null if it cannot be read (the step is then reported without them).
      */
-    java.util.TreeMap<Double, Long> gatewayAckBuckets() {
+    String gatewayMetrics() {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/actuator/prometheus"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? AckLatency.buckets(r.body()) : null;
+            return r.statusCode() == 200 ? r.body() : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

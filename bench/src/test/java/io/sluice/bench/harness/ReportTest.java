@@ -14,15 +14,16 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
 
     private static TargetResult target(double max, LoadGenerator.Cores at80, double brokerCores) {
-        Latency l80 = new Latency(max * 0.8, 1000, 5, 20, 30, 40, at80, new AckLatency(4.2, 16.8, 1000));
-        Latency l50 = new Latency(max * 0.5, 1000, 4, 10, 15, 20, at80, null);
+        Latency l80 = new Latency(max * 0.8, 1000, 5, 20, 30, 40, at80, new HistogramWindow(4.2, 16.8, 1000),
+                new HistogramWindow(5.6, 19.6, 1000));
+        Latency l50 = new Latency(max * 0.5, 1000, 4, 10, 15, 20, at80, null, null);
         return new TargetResult(max, l50, l80, 7.6, 1.1, brokerCores, List.of(l50, l80), null);
     }
 
     private static BenchMain.Results results(LoadGenerator.Cores gateway, LoadGenerator.Cores ceiling) {
         var w = new BenchMain.WorkloadResult("cc-50", "cc", 50, false, 426, target(160_000, gateway, 0.14),
                 target(640_000, ceiling, 0.22), 0.25,
-                BenchMain.SameLoad.of(128_000, 7.6, 2.0, new Latency(128_000, 1000, 3, 9, 12, 15, ceiling, null)),
+                BenchMain.SameLoad.of(128_000, 7.6, 2.0, new Latency(128_000, 1000, 3, 9, 12, 15, ceiling, null, null)),
                 new Stack.Drain(10, 10, Duration.ofSeconds(1), 10, 20, 0),
                 new Stack.Copy(10, Duration.ofSeconds(1), 20, List.of(20.0)), 0.5,
                 new BenchMain.Loss(10, 0, 10, 10, true, "no loss"), List.of());
@@ -43,6 +44,8 @@ class ReportTest {
         assertThat(table).contains("cc-50: at the same 128,000 events/s the gateway spends 7.6 µs of CPU per event,"
                 + " the ceiling 2.0 (3.8×)");
         assertThat(table).contains("cc-50: the gateway's own send-to-ack time in its 80 % run: p50 <= 4.2 ms, p99 <= 16.8 ms");
+        assertThat(table).contains("cc-50: the gateway's own time handling the requests in its 80 % run: p50 <= 5.6 ms,"
+                + " p99 <= 19.6 ms");
     }
 
     @Test
