@@ -424,11 +424,9 @@ public final class BenchMain {
         all.add(s);
         Duration broker = stack.kafka.cpu().minus(brokerBefore);
         String after = gateway ? stack.gatewayMetrics() : null;
-        HistogramWindow ack = before == null || after == null ? null
-                : HistogramWindow.between(HistogramWindow.buckets(before), HistogramWindow.buckets(after));
-        HistogramWindow handled = before == null || after == null ? null
-                : HistogramWindow.between(HistogramWindow.requestBuckets(before, w.path()),
-                        HistogramWindow.requestBuckets(after, w.path()));
+        HistogramWindow ack = HistogramWindow.between(HistogramWindow.buckets(before), HistogramWindow.buckets(after));
+        HistogramWindow handled = HistogramWindow.between(HistogramWindow.requestBuckets(before, w.path()),
+                HistogramWindow.requestBuckets(after, w.path()));
         return new Timed(s, s.eventsAcked() == 0 ? 0 : broker.toNanos() / 1000.0 / s.eventsAcked(),
                 broker.toNanos() / (double) Math.max(1, s.wall().toNanos()), ack, handled);
     }

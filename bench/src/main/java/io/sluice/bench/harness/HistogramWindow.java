@@ -7,13 +7,13 @@ import java.util.TreeMap;
  * Percentiles of one of the gateway's Prometheus histograms over one step: the difference of two
  * scrapes. Two are read: its time from handing a request's records to Kafka to Kafka's ack
  * ({@link #KAFKA_SEND}) and its time handling the workload's requests ({@link #REQUESTS} for the
- * workload's path, from WebFlux receiving a request to its response written). Beside the client's latency they
- * split it into what Kafka took, what the gateway's handling took, and what was spent before the
+ * workload's path, from WebFlux receiving a request to its response written). Beside the client's
+ * latency they split it into what Kafka took, what the gateway's handling took, and what was spent before the
  * gateway's handler or on the way back (the event loops' queues, the kernel, the load generator).
  *
  * @param p50Ms upper bound of the histogram bucket holding the median, in ms
  * @param p99Ms the same for the 99th percentile
- * @param requests acks counted over the step
+ * @param requests observations counted over the step (acks, or requests handled)
  */
 record HistogramWindow(double p50Ms, double p99Ms, long requests) {
 
@@ -33,20 +33,20 @@ record HistogramWindow(double p50Ms, double p99Ms, long requests) {
     /**
      * Cumulative counts by bucket upper bound (seconds) of {@code metric} from Prometheus text, over
      * the series whose labels contain {@code label} (all when null); label sets other than
-     * {@code le} summed.
+     * {@code le} summed. Null when the text is (a scrape that failed).
      */
     static TreeMap<Double, Long> buckets(String prometheusText, String metric, String label) {
+        if (prometheusText == null) {
+            return null;
+        }
         TreeMap<Double, Long> counts = new TreeMap<>();
         for (String line : prometheusText.split("\n")) {
             if (!line.startsWith(metric + "{")) {
                 continue;
             }
-            if (label != null && !line.substring(0, Math.max(0, line.lastIndexOf('}'))).contains(label)) {
-                continue;
-            }
             int le = line.indexOf("le=\"");
             int close = line.lastIndexOf('}');
-            if (le < 0 || close < 0) {
+            if (le < 0 || close < 0 || label != null && !line.substring(0, close).contains(label)) {
                 continue;
             }
             String bound = line.substring(le + 4, line.indexOf('"', le + 4));
@@ -58,8 +58,8 @@ record HistogramWindow(double p50Ms, double p99Ms, long requests) {
     }
 
     /**
-     * The step's ack latency from the scrapes before and after it; null when either scrape failed
-     * or nothing was acknowledged meanwhile.
+     * The step's percentiles from the scrapes before and after it; null when either scrape failed
+     * or nothing was counted meanwhile.
      */
     static HistogramWindow between(Map<Double, Long> before, TreeMap<Double, Long> after) {
         if (before == null || after == null) {

@@ -38,15 +38,10 @@ final class Report {
                 budget(b, w.name(), "ceiling", w.ceiling());
             }
             for (WorkloadResult w : r.workloads()) {
-                HistogramWindow ack = w.gateway().at80() == null ? null : w.gateway().at80().kafkaAck();
-                if (ack != null) {
-                    b.append(String.format(Locale.ROOT, "%s: the gateway's own send-to-ack time in its 80 %% run: p50 <= %.1f ms, p99 <= %.1f ms%n",
-                            w.name(), ack.p50Ms(), ack.p99Ms()));
-                }
-                HistogramWindow handled = w.gateway().at80() == null ? null : w.gateway().at80().gatewayRequest();
-                if (handled != null) {
-                    b.append(String.format(Locale.ROOT, "%s: the gateway's own time handling the requests in its 80 %% run: p50 <= %.1f ms, p99 <= %.1f ms%n",
-                            w.name(), handled.p50Ms(), handled.p99Ms()));
+                Latency at80 = w.gateway().at80();
+                if (at80 != null) {
+                    window(b, w.name(), "send-to-ack time", at80.kafkaAck());
+                    window(b, w.name(), "time handling the requests", at80.gatewayRequest());
                 }
             }
             sameLoad(b, r);
@@ -81,6 +76,13 @@ final class Report {
                         + " the ceiling %.1f (%.1f×)%n", w.name(), s.eventsPerSecond(), s.gatewayCpuMicrosPerEvent(),
                         s.ceilingCpuMicrosPerEvent(), s.gatewayToCeilingCpu()));
             }
+        }
+    }
+
+    private static void window(StringBuilder b, String workload, String what, HistogramWindow window) {
+        if (window != null) {
+            b.append(String.format(Locale.ROOT, "%s: the gateway's own %s in its 80 %% run: p50 <= %.1f ms, p99 <= %.1f ms%n",
+                    workload, what, window.p50Ms(), window.p99Ms()));
         }
     }
 

@@ -68,5 +68,8 @@ class HistogramWindowTest {
         assertThat(HistogramWindow.between(null, same)).isNull();
         assertThat(HistogramWindow.between(same, null)).isNull();
         assertThat(HistogramWindow.buckets("")).isEmpty();
+        // A scrape that failed (null text) reads as no buckets, and the step as no figure.
+        assertThat(HistogramWindow.buckets(null)).isNull();
+        assertThat(HistogramWindow.between(HistogramWindow.requestBuckets(null, "/v1/ingest"), same)).isNull();
     }
 }
