@@ -451,6 +451,10 @@ public final class BenchMain {
                         + (s.overloaded() ? ", overloaded" : ""),
                 s.target(), c.target(), c.loadGenerator(),
                 c.machineBusy() == null ? "" : String.format(", machine %.2f", c.machineBusy())));
+        if (c.targetWaiting() != null && c.loadGeneratorWaiting() != null) {
+            log(String.format("      waiting for a core (threads runnable, no CPU free): %s %.2f, load generator %.2f",
+                    s.target(), c.targetWaiting(), c.loadGeneratorWaiting()));
+        }
     }
 
     /** Heap used after a full GC, in MiB (from {@code jcmd GC.heap_info}). */

@@ -60,14 +60,33 @@ final class LoadGenerator implements AutoCloseable {
     /**
      * Cores used on average over a step's {@code wall} time (from before its first request to its
      * last answer): the target, the load generator (this JVM: its GC and JIT included) and the whole
-     * machine (null where {@code /proc/stat} is missing).
+     * machine (null where {@code /proc/stat} is missing). {@code targetWaiting} and
+     * {@code loadGeneratorWaiting}: the time their threads were runnable but waiting for a CPU, in
+     * the same unit (null where {@code schedstat} is missing); 0.5 means that on average half a
+     * thread's worth of work was queued for a core throughout the step.
      */
-    record Cores(double target, double loadGenerator, Double machineBusy) {
+    record Cores(double target, double loadGenerator, Double machineBusy, Double targetWaiting,
+            Double loadGeneratorWaiting) {
+
+        Cores(double target, double loadGenerator, Double machineBusy) {
+            this(target, loadGenerator, machineBusy, null, null);
+        }
 
         static Cores of(Duration wall, Duration target, Duration loadGenerator, Duration busyBefore, Duration busyAfter) {
+            return of(wall, target, loadGenerator, busyBefore, busyAfter, null, null, null, null);
+        }
+
+        static Cores of(Duration wall, Duration target, Duration loadGenerator, Duration busyBefore, Duration busyAfter,
+                Duration targetWaitBefore, Duration targetWaitAfter, Duration harnessWaitBefore,
+                Duration harnessWaitAfter) {
             double seconds = Math.max(1e-9, wall.toNanos() / 1e9);
             return new Cores(target.toNanos() / 1e9 / seconds, loadGenerator.toNanos() / 1e9 / seconds,
-                    busyBefore == null || busyAfter == null ? null : busyAfter.minus(busyBefore).toNanos() / 1e9 / seconds);
+                    perSecond(busyBefore, busyAfter, seconds), perSecond(targetWaitBefore, targetWaitAfter, seconds),
+                    perSecond(harnessWaitBefore, harnessWaitAfter, seconds));
+        }
+
+        private static Double perSecond(Duration before, Duration after, double seconds) {
+            return before == null || after == null ? null : after.minus(before).toNanos() / 1e9 / seconds;
         }
     }
 
@@ -96,6 +115,8 @@ final class LoadGenerator implements AutoCloseable {
         Duration cpuBefore = measured.cpu();
         Duration harnessBefore = MachineCpu.harness();
         Duration busyBefore = MachineCpu.busy();
+        Duration targetWaitBefore = RunQueueWait.of(measured.pid());
+        Duration harnessWaitBefore = RunQueueWait.of(ProcessHandle.current().pid());
         long wallBefore = System.nanoTime();
         long start = System.nanoTime() + 20_000_000L;
         long sent = 0;
@@ -142,7 +163,9 @@ final class LoadGenerator implements AutoCloseable {
         }
         Duration cpu = measured.cpu().minus(cpuBefore);
         Duration wall = Duration.ofNanos(System.nanoTime() - wallBefore);
-        Cores cores = Cores.of(wall, cpu, MachineCpu.harness().minus(harnessBefore), busyBefore, MachineCpu.busy());
+        Cores cores = Cores.of(wall, cpu, MachineCpu.harness().minus(harnessBefore), busyBefore, MachineCpu.busy(),
+                targetWaitBefore, RunQueueWait.of(measured.pid()), harnessWaitBefore,
+                RunQueueWait.of(ProcessHandle.current().pid()));
         return new Step(target, eventsPerSecond, duration, sent, ok.sum(), acked.sum(), rejected.sum(), unacked.sum(),
                 Map.copyOf(statuses), failures.sum(), overloaded, latency, cpu, wall, cores);
     }

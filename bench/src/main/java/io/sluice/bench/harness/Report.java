@@ -31,8 +31,8 @@ final class Report {
             }
             b.append(String.format(Locale.ROOT, "%nwhere the %d cores went in each target's 80 %% run (cores used on average)%n",
                     Runtime.getRuntime().availableProcessors()));
-            b.append(String.format(Locale.ROOT, "%-15s %-8s %12s %7s %7s %9s %7s %7s%n", "workload", "target", "ev/s", "target",
-                    "broker", "load gen", "other", "idle"));
+            b.append(String.format(Locale.ROOT, "%-15s %-8s %12s %7s %7s %9s %7s %7s | %-24s%n", "workload", "target", "ev/s",
+                    "target", "broker", "load gen", "other", "idle", "waiting for a core: target / load gen"));
             for (WorkloadResult w : r.workloads()) {
                 budget(b, w.name(), "gateway", w.gateway());
                 budget(b, w.name(), "ceiling", w.ceiling());
@@ -98,8 +98,10 @@ final class Report {
         // to -0.01) is that mismatch, not a finding.
         other = other < 0 && other > -0.02 ? 0 : other;
         double idle = Runtime.getRuntime().availableProcessors() - c.machineBusy();
-        b.append(String.format(Locale.ROOT, "%-15s %-8s %,12.0f %7.2f %7.2f %9.2f %7.2f %7.2f%n", workload, target,
-                t.at80().targetEventsPerSecond(), c.target(), t.brokerCores(), c.loadGenerator(), other, idle));
+        String waiting = c.targetWaiting() == null || c.loadGeneratorWaiting() == null ? "-"
+                : String.format(Locale.ROOT, "%.2f / %.2f", c.targetWaiting(), c.loadGeneratorWaiting());
+        b.append(String.format(Locale.ROOT, "%-15s %-8s %,12.0f %7.2f %7.2f %9.2f %7.2f %7.2f | %s%n", workload, target,
+                t.at80().targetEventsPerSecond(), c.target(), t.brokerCores(), c.loadGenerator(), other, idle, waiting));
     }
 
     private static String lat(Latency l) {

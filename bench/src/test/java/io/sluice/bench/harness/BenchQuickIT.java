@@ -44,6 +44,10 @@ class BenchQuickIT {
             assertThat(w.ceiling().at50().gatewayRequest()).isNull();
             assertThat(gw.cores().target()).as(w.name() + " gateway cores").isPositive();
             assertThat(gw.cores().loadGenerator()).as(w.name() + " load generator cores").isPositive();
+            // Linux keeps scheduler statistics for every thread: both sides' waits are read, never negative.
+            assertThat(gw.cores().targetWaiting()).as(w.name() + " gateway waiting for a core").isNotNull().isNotNegative();
+            assertThat(gw.cores().loadGeneratorWaiting()).as(w.name() + " load generator waiting").isNotNull()
+                    .isNotNegative();
             // Both targets at the one quick rate: the same-load comparison is that pair.
             BenchMain.SameLoad same = w.sameLoad();
             assertThat(same).as(w.name() + " same-load comparison").isNotNull();

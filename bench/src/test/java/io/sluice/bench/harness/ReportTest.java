@@ -49,6 +49,15 @@ class ReportTest {
     }
 
     @Test
+    void showsHowLongEachSideWaitedForACore() {
+        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, 1.41, 0.45, 0.17),
+                new LoadGenerator.Cores(0.63, 0.69, 1.53)));
+        assertThat(table).contains("waiting for a core: target / load gen");
+        assertThat(table).containsPattern("cc-50 +gateway +128,000 .*\\| 0\\.45 / 0\\.17\\n");
+        assertThat(table).containsPattern("cc-50 +ceiling +512,000 .*\\| -\\n");
+    }
+
+    @Test
     void saysSoWhereTheMachineCouldNotBeRead() {
         String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, null), new LoadGenerator.Cores(0.63, 0.69, null)));
         assertThat(table).contains("(no /proc/stat: not measured)");
