@@ -73,20 +73,17 @@ final class LoadGenerator implements AutoCloseable {
         }
 
         static Cores of(Duration wall, Duration target, Duration loadGenerator, Duration busyBefore, Duration busyAfter) {
-            return of(wall, target, loadGenerator, busyBefore, busyAfter, null, null, null, null);
+            return of(wall, target, loadGenerator, busyBefore, busyAfter, null, null);
         }
 
+        /** {@code targetWaited} and {@code loadGeneratorWaited}: their threads' waits over the step, or null. */
         static Cores of(Duration wall, Duration target, Duration loadGenerator, Duration busyBefore, Duration busyAfter,
-                Duration targetWaitBefore, Duration targetWaitAfter, Duration harnessWaitBefore,
-                Duration harnessWaitAfter) {
+                Duration targetWaited, Duration loadGeneratorWaited) {
             double seconds = Math.max(1e-9, wall.toNanos() / 1e9);
             return new Cores(target.toNanos() / 1e9 / seconds, loadGenerator.toNanos() / 1e9 / seconds,
-                    perSecond(busyBefore, busyAfter, seconds), perSecond(targetWaitBefore, targetWaitAfter, seconds),
-                    perSecond(harnessWaitBefore, harnessWaitAfter, seconds));
-        }
-
-        private static Double perSecond(Duration before, Duration after, double seconds) {
-            return before == null || after == null ? null : after.minus(before).toNanos() / 1e9 / seconds;
+                    busyBefore == null || busyAfter == null ? null : busyAfter.minus(busyBefore).toNanos() / 1e9 / seconds,
+                    targetWaited == null ? null : targetWaited.toNanos() / 1e9 / seconds,
+                    loadGeneratorWaited == null ? null : loadGeneratorWaited.toNanos() / 1e9 / seconds);
         }
     }
 
@@ -115,8 +112,8 @@ final class LoadGenerator implements AutoCloseable {
         Duration cpuBefore = measured.cpu();
         Duration harnessBefore = MachineCpu.harness();
         Duration busyBefore = MachineCpu.busy();
-        Duration targetWaitBefore = RunQueueWait.of(measured.pid());
-        Duration harnessWaitBefore = RunQueueWait.of(ProcessHandle.current().pid());
+        RunQueueWait targetWaitBefore = RunQueueWait.of(measured.pid());
+        RunQueueWait harnessWaitBefore = RunQueueWait.of(ProcessHandle.current().pid());
         long wallBefore = System.nanoTime();
         long start = System.nanoTime() + 20_000_000L;
         long sent = 0;
@@ -164,8 +161,8 @@ final class LoadGenerator implements AutoCloseable {
         Duration cpu = measured.cpu().minus(cpuBefore);
         Duration wall = Duration.ofNanos(System.nanoTime() - wallBefore);
         Cores cores = Cores.of(wall, cpu, MachineCpu.harness().minus(harnessBefore), busyBefore, MachineCpu.busy(),
-                targetWaitBefore, RunQueueWait.of(measured.pid()), harnessWaitBefore,
-                RunQueueWait.of(ProcessHandle.current().pid()));
+                RunQueueWait.between(targetWaitBefore, RunQueueWait.of(measured.pid())),
+                RunQueueWait.between(harnessWaitBefore, RunQueueWait.of(ProcessHandle.current().pid())));
         return new Step(target, eventsPerSecond, duration, sent, ok.sum(), acked.sum(), rejected.sum(), unacked.sum(),
                 Map.copyOf(statuses), failures.sum(), overloaded, latency, cpu, wall, cores);
     }
