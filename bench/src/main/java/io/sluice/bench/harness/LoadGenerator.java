@@ -68,22 +68,17 @@ final class LoadGenerator implements AutoCloseable {
     record Cores(double target, double loadGenerator, Double machineBusy, Double targetWaiting,
             Double loadGeneratorWaiting) {
 
-        Cores(double target, double loadGenerator, Double machineBusy) {
-            this(target, loadGenerator, machineBusy, null, null);
-        }
-
-        static Cores of(Duration wall, Duration target, Duration loadGenerator, Duration busyBefore, Duration busyAfter) {
-            return of(wall, target, loadGenerator, busyBefore, busyAfter, null, null);
-        }
-
         /** {@code targetWaited} and {@code loadGeneratorWaited}: their threads' waits over the step, or null. */
         static Cores of(Duration wall, Duration target, Duration loadGenerator, Duration busyBefore, Duration busyAfter,
                 Duration targetWaited, Duration loadGeneratorWaited) {
             double seconds = Math.max(1e-9, wall.toNanos() / 1e9);
-            return new Cores(target.toNanos() / 1e9 / seconds, loadGenerator.toNanos() / 1e9 / seconds,
-                    busyBefore == null || busyAfter == null ? null : busyAfter.minus(busyBefore).toNanos() / 1e9 / seconds,
-                    targetWaited == null ? null : targetWaited.toNanos() / 1e9 / seconds,
-                    loadGeneratorWaited == null ? null : loadGeneratorWaited.toNanos() / 1e9 / seconds);
+            return new Cores(perSecond(target, seconds), perSecond(loadGenerator, seconds),
+                    busyBefore == null || busyAfter == null ? null : perSecond(busyAfter.minus(busyBefore), seconds),
+                    perSecond(targetWaited, seconds), perSecond(loadGeneratorWaited, seconds));
+        }
+
+        private static Double perSecond(Duration d, double seconds) {
+            return d == null ? null : d.toNanos() / 1e9 / seconds;
         }
     }
 

@@ -45,10 +45,11 @@ class MachineCpuTest {
     @Test
     void coresAreCpuOverWallTime() {
         LoadGenerator.Cores c = LoadGenerator.Cores.of(Duration.ofSeconds(10), Duration.ofSeconds(12), Duration.ofSeconds(3),
-                Duration.ofSeconds(100), Duration.ofSeconds(119));
+                Duration.ofSeconds(100), Duration.ofSeconds(119), null, null);
         assertThat(c.target()).isEqualTo(1.2);
         assertThat(c.loadGenerator()).isEqualTo(0.3);
         assertThat(c.machineBusy()).isEqualTo(1.9);
-        assertThat(LoadGenerator.Cores.of(Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, null, null).machineBusy()).isNull();
+        assertThat(LoadGenerator.Cores.of(Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, null, null, null, null)
+                .machineBusy()).isNull();
     }
 }

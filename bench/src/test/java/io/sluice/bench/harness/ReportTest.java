@@ -33,7 +33,7 @@ class ReportTest {
 
     @Test
     void splitsEachEightyPercentRunIntoTargetBrokerLoadGeneratorOtherAndIdle() {
-        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, 1.41), new LoadGenerator.Cores(0.63, 0.69, 1.53)));
+        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, 1.41, null, null), new LoadGenerator.Cores(0.63, 0.69, 1.53, null, null)));
         int cores = Runtime.getRuntime().availableProcessors();
         assertThat(table).contains("where the " + cores + " cores went in each target's 80 % run");
         // other = busy - target - broker - load generator; idle = cores - busy
@@ -51,7 +51,7 @@ class ReportTest {
     @Test
     void showsHowLongEachSideWaitedForACore() {
         String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, 1.41, 0.45, 0.17),
-                new LoadGenerator.Cores(0.63, 0.69, 1.53)));
+                new LoadGenerator.Cores(0.63, 0.69, 1.53, null, null)));
         assertThat(table).contains("waiting for a core: target / load gen");
         assertThat(table).containsPattern("cc-50 +gateway +128,000 .*\\| 0\\.45 / 0\\.17\\n");
         assertThat(table).containsPattern("cc-50 +ceiling +512,000 .*\\| -\\n");
@@ -59,7 +59,7 @@ class ReportTest {
 
     @Test
     void saysSoWhereTheMachineCouldNotBeRead() {
-        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, null), new LoadGenerator.Cores(0.63, 0.69, null)));
+        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, null, null, null), new LoadGenerator.Cores(0.63, 0.69, null, null, null)));
         assertThat(table).contains("(no /proc/stat: not measured)");
     }
 
