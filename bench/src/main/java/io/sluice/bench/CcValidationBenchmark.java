@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cost of the CC hot path per request: parse + validate ({@code parse}), and parse + validate +
  * encode the Kafka record ({@code parseAndEncode}). Divide by {@code events} for the cost per
- * event; docs/benchmarks.md has the numbers and the command.
+ * event; docs/benchmarks.md has the numbers and the command. {@code body=harness} is the body the
+ * benchmark harness sends the gateway (tags and custom on every event); {@code small} is the
+ * smaller body of the measurements before 2026-12-01 evening.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,15 +41,23 @@ public class CcValidationBenchmark {
     @Param({"1", "50", "100"})
     int events;
 
+    @Param({"harness", "small"})
+    String body;
+
     private CcBatchParser parser;
     private final EventCodec codec = new EventCodec();
-    private byte[] body;
+    private byte[] bytes;
 
     @Setup
     public void setUp() {
         parser = CcBatchParser.create(
                 IngestProperties.defaults(), Clock.systemUTC());
-        body = RealisticBodies.cc(events, Instant.now()).getBytes(StandardCharsets.UTF_8);
+        String json = switch (body) {
+            case "harness" -> RealisticBodies.harnessCc(events, Instant.now(), 0);
+            case "small" -> RealisticBodies.cc(events, Instant.now());
+            default -> throw new IllegalArgumentException("body is harness or small, not " + body);
+        };
+        bytes = json.getBytes(StandardCharsets.UTF_8);
         ParsedBatch check = parse();
         if (check.accepted().size() != events) {
             // Measuring the rejection path by accident would flatter the numbers.
@@ -57,12 +67,12 @@ public class CcValidationBenchmark {
 
     @Benchmark
     public ParsedBatch parse() {
-        return parser.parse(body, "demo", "req_01M8434B0Y1ZCWETM8WCJPPWKW", Instant.now());
+        return parser.parse(bytes, "demo", "req_01M8434B0Y1ZCWETM8WCJPPWKW", Instant.now());
     }
 
     @Benchmark
     public Object parseAndEncode() {
-        ParsedBatch batch = parser.parse(body, "demo", "req_01M8434B0Y1ZCWETM8WCJPPWKW", Instant.now());
+        ParsedBatch batch = parser.parse(bytes, "demo", "req_01M8434B0Y1ZCWETM8WCJPPWKW", Instant.now());
         return KafkaRecords.of(batch.accepted(), Granularity.REQUEST, codec, batch.raw());
     }
 }

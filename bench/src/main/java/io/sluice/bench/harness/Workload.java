@@ -48,44 +48,7 @@ record Workload(String name, String dialect, String path, String authHeader, Str
 
     private static Workload cc(String name, int n, boolean gzip, Instant at) {
         return new Workload(name, "cc", "/v1/ingest", "X-API-Key", "", n, gzip,
-                pool(i -> cc(n, at.minusMillis(i), i), gzip));
-    }
-
-    /**
-     * Per-event tags and custom blocks as instrumented apps send them (build, experiment, trace
-     * ids, feature flags): with the envelope, about 450 bytes per event.
-     */
-    private static final String CONTEXT = ",\"tags\":{\"build\":\"4512\",\"flavor\":\"prod\",\"experiment\":\"checkout-v3\","
-            + "\"cohort\":\"b\"},\"custom\":{\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"feature_flags\":"
-            + "[\"new-cart\",\"fast-pay\"],\"connection\":\"wifi\"}";
-
-    private static final String[] CC_EVENTS = {
-        "{\"type\":\"page_hit\",\"timestamp\":\"%s\",\"payload\":{\"screen\":\"CheckoutScreen\",\"referrer\":\"PushNotification\","
-                + "\"load_time_ms\":320,\"is_first_visit\":false,\"url\":\"app://shop/checkout?step=2\"}" + CONTEXT + "}",
-        "{\"type\":\"click\",\"timestamp\":\"%s\",\"payload\":{\"element_id\":\"btn-upgrade\",\"element_type\":\"button\","
-                + "\"label\":\"Upgrade to Pro\",\"screen\":\"SettingsScreen\",\"x\":194,\"y\":832}" + CONTEXT + "}",
-        "{\"type\":\"network_error\",\"timestamp\":\"%s\",\"payload\":{\"endpoint\":\"/api/v1/checkout\",\"status_code\":503,"
-                + "\"latency_ms\":4200,\"network_type\":\"4G\",\"retries\":2,\"method\":\"POST\"}" + CONTEXT + "}",
-        "{\"type\":\"crash\",\"timestamp\":\"%s\",\"payload\":{\"exception\":\"NullPointerException\",\"stack_trace\":"
-                + "\"at com.myapp.MainActivity.onCreate(MainActivity.java:42)\\nat android.app.Activity.performCreate(Activity.java:8000)"
-                + "\\nat android.app.Instrumentation.callActivityOnCreate(Instrumentation.java:1309)\",\"fatal\":true}" + CONTEXT + "}",
-        "{\"type\":\"slow_render\",\"timestamp\":\"%s\",\"payload\":{\"screen\":\"ProductDetailScreen\",\"fps\":12,"
-                + "\"jank_frames\":18,\"duration_ms\":3400}" + CONTEXT + "}",
-    };
-
-    /**
-     * A CC batch: the envelope of {@link RealisticBodies} with {@link #CC_EVENTS} in rotation,
-     * starting at {@code first}, so a pool of single-event bodies holds every type too (all
-     * {@code page_hit} made every row of {@code cc-1} the same index key).
-     */
-    static String cc(int n, Instant at, int first) {
-        String envelope = RealisticBodies.cc(0, at);
-        StringBuilder b = new StringBuilder(envelope.length() + n * 460).append(envelope, 0, envelope.length() - 2);
-        String ts = at.minusSeconds(5).toString();
-        for (int i = 0; i < n; i++) {
-            b.append(i == 0 ? "" : ",").append(String.format(CC_EVENTS[(first + i) % CC_EVENTS.length], ts));
-        }
-        return b.append("]}").toString();
+                pool(i -> RealisticBodies.harnessCc(n, at.minusMillis(i), i), gzip));
     }
 
     private static List<byte[]> pool(IntFunction<String> body, boolean gzip) {
