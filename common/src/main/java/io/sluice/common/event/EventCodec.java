@@ -45,7 +45,8 @@ public final class EventCodec {
 
     /**
      * One event as one JSON object; a payload, tags or custom block found in {@code raw} (by
-     * identity) is copied from the bytes it was read from instead of being serialized again.
+     * identity), or made by {@link RawJson#node}, is copied from the bytes it was read from instead
+     * of being serialized again.
      */
     public byte[] encode(CanonicalEvent event, Map<JsonNode, RawJson> raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
@@ -66,7 +67,8 @@ public final class EventCodec {
 
     /**
      * {@link #encodeBatch(List)}, copying each payload, tags or custom block found in {@code raw}
-     * (an identity map: the very node read from those bytes and not changed since) from its bytes.
+     * (an identity map: the very node read from those bytes and not changed since), or made by
+     * {@link RawJson#node}, from its bytes.
      */
     public byte[] encodeBatch(List<CanonicalEvent> events, Map<JsonNode, RawJson> raw) {
         if (events.isEmpty()) {
@@ -213,7 +215,10 @@ public final class EventCodec {
     }
 
     private static void optionalTree(JsonGenerator g, String name, JsonNode value, Map<JsonNode, RawJson> raw) {
-        RawJson bytes = value == null || raw.isEmpty() ? null : raw.get(value);
+        RawJson bytes = RawJson.of(value);
+        if (bytes == null && value != null && !raw.isEmpty()) {
+            bytes = raw.get(value);
+        }
         if (bytes != null) {
             g.writeName(name);
             g.writeRawValue(bytes);

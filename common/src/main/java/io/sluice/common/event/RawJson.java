@@ -7,6 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import tools.jackson.core.SerializableString;
 import tools.jackson.core.io.SerializedString;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.POJONode;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * A JSON value exactly as a client sent it: a slice of the request body. {@link EventCodec} copies
@@ -31,6 +36,26 @@ public final class RawJson implements SerializableString {
 
     public int length() {
         return length;
+    }
+
+    /**
+     * A node standing for these bytes: it writes as them wherever it is written, and it is not an
+     * object node (nothing reads fields from it). For a block checked while it streamed past and
+     * never built into a tree.
+     */
+    public JsonNode node(JsonNodeFactory nodes) {
+        return nodes.rawValueNode(new RawValue(this));
+    }
+
+    /** The bytes {@code node} stands for when {@link #node} made it; otherwise null. */
+    public static RawJson of(JsonNode node) {
+        return node instanceof POJONode pojo && pojo.getPojo() instanceof RawValue value
+                && value.rawValue() instanceof RawJson bytes ? bytes : null;
+    }
+
+    /** The bytes read into a tree, for the rare reader that needs fields of a block kept as sent. */
+    public JsonNode readTree(ObjectMapper mapper) {
+        return mapper.readTree(source, offset, length);
     }
 
     @Override

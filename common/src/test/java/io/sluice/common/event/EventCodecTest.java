@@ -81,6 +81,31 @@ class EventCodecTest {
     }
 
     @Test
+    void nodesStandingForRawBytesAreCopiedWithoutTheIdentityMap() {
+        byte[] body = "xx{ \"trace\" : \"t\" }yy{\"k\":\"v\",  \"b\":\"1\"}".getBytes(StandardCharsets.UTF_8);
+        RawJson customBytes = new RawJson(body, 2, 17);
+        RawJson tagsBytes = new RawJson(body, 21, body.length - 21);
+        JsonNode custom = customBytes.node(json.getNodeFactory());
+        JsonNode tags = tagsBytes.node(json.getNodeFactory());
+        assertThat(RawJson.of(custom)).isSameAs(customBytes);
+        assertThat(RawJson.of(node("{\"k\":1}"))).isNull();
+        assertThat(RawJson.of(null)).isNull();
+        CanonicalEvent e = event("evt_a", "click", null, "s");
+        CanonicalEvent withRaw = new CanonicalEvent(e.eventId(), e.requestId(), e.projectId(), e.appId(), e.platform(),
+                e.appVersion(), e.sessionId(), e.type(), e.timestamp(), e.receivedAt(), e.dialect(), e.user(), e.device(),
+                e.location(), e.payload(), tags, custom);
+
+        for (byte[] bytes : List.of(codec.encode(withRaw), codec.encodeBatch(List.of(withRaw, e)))) {
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            assertThat(text).contains("\"custom\":{ \"trace\" : \"t\" }").contains("\"tags\":{\"k\":\"v\",  \"b\":\"1\"}");
+            CanonicalEvent decoded = codec.decode(bytes).get(0);
+            assertThat(decoded.custom()).isEqualTo(node("{\"trace\":\"t\"}"));
+            assertThat(decoded.tags()).isEqualTo(node("{\"k\":\"v\",\"b\":\"1\"}"));
+        }
+        assertThat(customBytes.readTree(json)).isEqualTo(node("{\"trace\":\"t\"}"));
+    }
+
+    @Test
     void aRawSliceMustLieInsideItsBytes() {
         assertThatThrownBy(() -> new RawJson(new byte[4], 2, 3)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RawJson(new byte[4], 0, 0)).isInstanceOf(IllegalArgumentException.class);

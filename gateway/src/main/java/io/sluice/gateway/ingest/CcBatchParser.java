@@ -16,7 +16,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -156,14 +155,11 @@ public class CcBatchParser {
         if (!checkPayload(e, payloadSchema, at + ".payload", out)) {
             return null;
         }
-        if (e.tags != null) {
-            Violation v = checkTags(e.tags, at + ".tags");
-            if (v != null) {
-                out.add(v);
-                return null;
-            }
+        if (e.tagsProblem != null) {
+            out.add(e.tagsProblem.at(at + ".tags"));
+            return null;
         }
-        if (e.custom != null && !e.custom.isObject()) {
+        if (e.custom != null && !e.customIsObject) {
             out.add(new Violation(at + ".custom", "invalid_type", "custom must be an object"));
             return null;
         }
@@ -189,28 +185,6 @@ public class CcBatchParser {
         int before = out.size();
         schema.validate(e.payload, path, out, before + 1);
         return out.size() == before;
-    }
-
-    private static Violation checkTags(JsonNode tags, String path) {
-        if (!tags.isObject()) {
-            return new Violation(path, "invalid_type", "tags must be an object of string values");
-        }
-        if (tags.size() > MAX_TAGS) {
-            return new Violation(path, "too_long", "at most " + MAX_TAGS + " tags");
-        }
-        for (Map.Entry<String, JsonNode> tag : tags.properties()) {
-            String field = path + "." + tag.getKey();
-            if (tag.getKey().length() > MAX_TAG_KEY) {
-                return new Violation(field, "too_long", "tag names must be at most " + MAX_TAG_KEY + " characters");
-            }
-            if (!tag.getValue().isString()) {
-                return new Violation(field, "invalid_type", "tag values must be strings");
-            }
-            if (tag.getValue().stringValue().length() > MAX_TAG_VALUE) {
-                return new Violation(field, "too_long", "tag values must be at most " + MAX_TAG_VALUE + " characters");
-            }
-        }
-        return null;
     }
 
     private static void validateBlock(BlockSchema schema, JsonNode block, String path, List<Violation> out) {

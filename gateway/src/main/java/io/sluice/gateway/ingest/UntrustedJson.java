@@ -1,7 +1,10 @@
 package io.sluice.gateway.ingest;
 
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,5 +36,34 @@ public final class UntrustedJson {
                 .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .nodeFactory(new FiniteNumberNodeFactory())
                 .build();
+    }
+
+    /**
+     * Reads the value the parser is at (its first token is current) to its last token, building
+     * nothing, and refuses what reading it into a tree with {@link #mapper} refuses: the parser
+     * itself enforces nesting, names, duplicates and number lengths; strings are measured against
+     * the string limit and floats must be finite ({@link FiniteNumberNodeFactory}) here.
+     */
+    public static void skipValue(JsonParser p) {
+        int depth = 0;
+        JsonToken token = p.currentToken();
+        while (true) {
+            switch (token) {
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                case VALUE_STRING -> p.streamReadConstraints().validateStringLength(p.getStringLength());
+                case VALUE_NUMBER_FLOAT -> {
+                    if (!Double.isFinite(p.getDoubleValue())) {
+                        throw new StreamConstraintsException("a number is outside the range of a 64-bit float");
+                    }
+                }
+                default -> {
+                }
+            }
+            if (depth == 0) {
+                return;
+            }
+            token = p.nextToken();
+        }
     }
 }

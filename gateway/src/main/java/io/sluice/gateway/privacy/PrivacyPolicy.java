@@ -1,6 +1,7 @@
 package io.sluice.gateway.privacy;
 
 import io.sluice.common.event.CanonicalEvent;
+import io.sluice.common.event.RawJson;
 import io.sluice.gateway.ingest.schema.IpAddresses;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -18,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -53,7 +56,8 @@ public final class PrivacyPolicy {
     static final int SENSITIVE_KEYS_REMEMBERED = 4096;
     static final int LONGEST_REMEMBERED_KEY = 64;
 
-    static boolean sensitiveKey(String key) {
+    /** Whether a key of {@code custom} names personal data; the CC reader asks it too (CcEventReader). */
+    public static boolean sensitiveKey(String key) {
         Boolean seen = SENSITIVE_KEYS_SEEN.get(key);
         if (seen != null) {
             return seen;
@@ -96,6 +100,8 @@ public final class PrivacyPolicy {
     }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Reads blocks kept as sent; the hardened reader already accepted their bytes. */
+    private static final ObjectMapper BLOCK_READER = JsonMapper.builder().build();
 
     /** Keep and audit everything. */
     public static final PrivacyPolicy DEFAULT = new PrivacyPolicy(Map.of(), null, "");
@@ -197,7 +203,9 @@ public final class PrivacyPolicy {
             boolean consent = consentFlag != null && consented(e);
             Block user = e.user() == null ? null : done.computeIfAbsent(e.user(), n -> user(n));
             Block location = e.location() == null ? null : location(e.location(), consent, done);
-            Block custom = e.custom() == null ? null : done.computeIfAbsent(e.custom(), n -> custom(n));
+            // Not an object (e.g. a CC custom block kept as its bytes, which has no personal data): nothing to do.
+            Block custom = e.custom() == null || !e.custom().isObject() ? null
+                    : done.computeIfAbsent(e.custom(), n -> custom(n));
             for (Block b : new Block[] {user, location, custom}) {
                 if (b != null) {
                     fields.addAll(b.fields());
@@ -364,11 +372,17 @@ public final class PrivacyPolicy {
 
     private boolean consented(CanonicalEvent e) {
         for (JsonNode block : new JsonNode[] {e.custom(), e.tags()}) {
-            JsonNode flag = block == null ? null : block.get(consentFlag);
+            JsonNode flag = block == null ? null : fields(block).get(consentFlag);
             if (flag != null && (flag.isBoolean() && flag.booleanValue() || flag.isString() && flag.stringValue().equals("true"))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The block's fields: a block kept as the bytes it was sent as is read into a tree first. */
+    private static JsonNode fields(JsonNode block) {
+        RawJson bytes = RawJson.of(block);
+        return bytes == null ? block : bytes.readTree(BLOCK_READER);
     }
 }

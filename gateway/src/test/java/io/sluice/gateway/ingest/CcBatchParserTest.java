@@ -53,23 +53,22 @@ class CcBatchParserTest {
         assertThat(b.accepted()).hasSize(2);
         CanonicalEvent first = b.accepted().get(0);
         ObjectMapper json = UntrustedJson.mapper(1 << 20);
-        for (JsonNode block : List.of(first.tags(), first.custom())) {
-            RawJson raw = b.raw().get(block);
-            assertThat(raw).as("raw bytes of %s", block).isNotNull();
-            assertThat(json.readTree(raw.getValue())).isEqualTo(block);
-        }
-        // Payloads were checked while streaming and never became trees: each is the bytes themselves,
-        // and writes as them wherever it is serialized.
+        // Payloads, tags and custom objects were checked or read while streaming and never became
+        // trees: each is the bytes themselves, and writes as them wherever it is serialized.
+        assertThat(RawJson.of(first.tags()).getValue()).isEqualTo("{\"k\":\"v\"}");
+        assertThat(RawJson.of(first.custom()).getValue()).isEqualTo("{\"n\":{\"deep\":[true,null]}}");
+        assertThat(b.accepted().get(1).tags()).isNull();
         for (CanonicalEvent e : b.accepted()) {
-            RawJson raw = b.raw().get(e.payload());
+            RawJson raw = RawJson.of(e.payload());
             assertThat(raw).isNotNull();
             assertThat(json.writeValueAsString(e.payload())).isEqualTo(raw.getValue());
         }
-        assertThat(b.raw().get(first.payload()).getValue())
+        assertThat(json.writeValueAsString(first.custom())).isEqualTo("{\"n\":{\"deep\":[true,null]}}");
+        assertThat(RawJson.of(first.payload()).getValue())
                 .isEqualTo("{ \"label\": \"b\\u00e9\", \"x\": 2e0, \"y\": -1.50 }");
-        assertThat(json.readTree(b.raw().get(b.accepted().get(1).payload()).getValue())).isEqualTo(json.createObjectNode());
-        // Only the event blocks: the envelope's user is written once per record from its tree.
-        assertThat(b.raw()).hasSize(4);
+        assertThat(json.readTree(RawJson.of(b.accepted().get(1).payload()).getValue())).isEqualTo(json.createObjectNode());
+        // The identity map is left for trees: the envelope's user is written once per record from its tree.
+        assertThat(b.raw()).isEmpty();
     }
 
     @Test
@@ -169,7 +168,7 @@ class CcBatchParserTest {
         ParsedBatch b = parse("{\"app_id\":\"a\",\"events\":[{\"type\":\"click\",\"timestamp\":\"2026-11-23T11:00:00Z\","
                 + "\"extra\":{\"a\":[1,2]},\"payload\":{\"x\":1,\"extra\":{\"k\":[true]}}}]}");
         assertThat(b.problems()).isEmpty();
-        assertThat(b.raw().get(b.accepted().get(0).payload()).getValue()).isEqualTo("{\"x\":1,\"extra\":{\"k\":[true]}}");
+        assertThat(RawJson.of(b.accepted().get(0).payload()).getValue()).isEqualTo("{\"x\":1,\"extra\":{\"k\":[true]}}");
     }
 
     @Test
@@ -180,5 +179,98 @@ class CcBatchParserTest {
         assertThat(b.problems()).extracting(EventProblem::field, EventProblem::code).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("events[0]", "invalid_type"),
                 org.assertj.core.groups.Tuple.tuple("events[1].payload", "invalid_type"));
+    }
+
+    /** Default limits: room for 65 tags and long strings in one event. */
+    private final CcBatchParser roomy = CcBatchParser.create(IngestProperties.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private ParsedBatch withTagsAndCustom(String tags, String custom) {
+        String event = "{\"type\":\"click\",\"timestamp\":\"2026-11-23T11:00:00Z\",\"payload\":{}"
+                + (tags == null ? "" : ",\"tags\":" + tags) + (custom == null ? "" : ",\"custom\":" + custom) + "}";
+        return roomy.parse(("{\"app_id\":\"a\",\"events\":[" + event + "]}").getBytes(StandardCharsets.UTF_8), "p", "req_1", NOW);
+    }
+
+    private static String tags(int n) {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : ",").append("\"t").append(i).append("\":\"v\"");
+        }
+        return b.append('}').toString();
+    }
+
+    @Test
+    void tagsCheckedWhileStreamingReportTheProblemAWholeObjectCheckFindsFirst() {
+        String longKey = "k".repeat(CcBatchParser.MAX_TAG_KEY + 1);
+        String longValue = "\"" + "v".repeat(CcBatchParser.MAX_TAG_VALUE + 1) + "\"";
+        String[][] cases = {
+            // tags, the field reported, its code ("-" for accepted)
+            {tags(CcBatchParser.MAX_TAGS), "-", "-"},
+            {"{\"" + "k".repeat(CcBatchParser.MAX_TAG_KEY) + "\":\"" + "v".repeat(CcBatchParser.MAX_TAG_VALUE) + "\"}", "-", "-"},
+            {"{}", "-", "-"},
+            // Too many wins over a bad tag, even one that comes first.
+            {"{\"bad\":1," + tags(CcBatchParser.MAX_TAGS).substring(1), "events[0].tags", "too_long"},
+            {"{\"a\":\"v\",\"b\":7,\"c\":" + longValue + "}", "events[0].tags.b", "invalid_type"},
+            {"{\"a\":" + longValue + ",\"b\":7}", "events[0].tags.a", "too_long"},
+            {"{\"" + longKey + "\":7}", "events[0].tags." + longKey, "too_long"},
+            {"{\"n\":null}", "events[0].tags.n", "invalid_type"},
+            {"{\"o\":{\"x\":\"y\"}}", "events[0].tags.o", "invalid_type"},
+            {"{\"a\":[\"y\"]}", "events[0].tags.a", "invalid_type"},
+            {"[\"a\"]", "events[0].tags", "invalid_type"},
+            {"\"a\"", "events[0].tags", "invalid_type"},
+            {"null", "-", "-"},
+        };
+        for (String[] c : cases) {
+            ParsedBatch b = withTagsAndCustom(c[0], null);
+            if (c[1].equals("-")) {
+                assertThat(b.problems()).as(c[0]).isEmpty();
+            } else {
+                assertThat(b.problems()).as(c[0]).extracting(EventProblem::field, EventProblem::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(c[1], c[2]));
+            }
+        }
+        assertThat(withTagsAndCustom("{\"a\":" + longValue + "}", null).problems()).singleElement()
+                .extracting(EventProblem::message).isEqualTo("tag values must be at most 256 characters");
+    }
+
+    @Test
+    void customWithoutPersonalDataStaysBytesAndWithItBecomesATreeForThePrivacyPolicy() {
+        ParsedBatch plain = withTagsAndCustom(null, "{\"trace_id\":\"t\",\"email_opt_in\":null,\"flags\":[\"a\"]}");
+        assertThat(plain.problems()).isEmpty();
+        JsonNode custom = plain.accepted().get(0).custom();
+        assertThat(RawJson.of(custom)).isNotNull();
+        assertThat(custom.isObject()).isFalse();
+
+        ParsedBatch personal = withTagsAndCustom(null, "{\"trace_id\":\"t\",\"contact_email\":\"a@b.c\"}");
+        JsonNode tree = personal.accepted().get(0).custom();
+        assertThat(tree.isObject()).isTrue();
+        assertThat(tree.get("contact_email").stringValue()).isEqualTo("a@b.c");
+        // Unchanged, it is still written as sent.
+        assertThat(personal.raw().get(tree).getValue()).isEqualTo("{\"trace_id\":\"t\",\"contact_email\":\"a@b.c\"}");
+
+        assertThat(withTagsAndCustom(null, "[1]").problems()).extracting(EventProblem::field, EventProblem::code)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("events[0].custom", "invalid_type"));
+    }
+
+    @Test
+    void tagsAndCustomReadWithoutTreesAreStillHeldToEveryParserLimit() {
+        String deep = "[".repeat(UntrustedJson.MAX_NESTING_DEPTH + 1) + "]".repeat(UntrustedJson.MAX_NESTING_DEPTH + 1);
+        String[][] refused = {
+            {null, "{\"x\":{\"deep\":[1e99999]}}", "json_limit_exceeded"},
+            {null, "{\"x\":-1e99999}", "json_limit_exceeded"},
+            {null, "{\"x\":" + deep + "}", "json_limit_exceeded"},
+            {null, "{\"x\":\"" + "s".repeat(UntrustedJson.MAX_STRING_LENGTH + 1) + "\"}", "json_limit_exceeded"},
+            {null, "{\"x\":1" + "0".repeat(UntrustedJson.MAX_NUMBER_LENGTH + 1) + "}", "json_limit_exceeded"},
+            {null, "{\"x\":1,\"x\":2}", "malformed_json"},
+            {null, "{\"x\":{\"y\":1,\"y\":2}}", "malformed_json"},
+            {null, "{\"x\":[1,]}", "malformed_json"},
+            {"{\"x\":{\"deep\":[1e99999]}}", null, "json_limit_exceeded"},
+            {"{\"x\":\"" + "s".repeat(UntrustedJson.MAX_STRING_LENGTH + 1) + "\"}", null, "json_limit_exceeded"},
+            {"{\"x\":\"a\",\"x\":\"b\"}", null, "malformed_json"},
+        };
+        for (String[] c : refused) {
+            assertThatThrownBy(() -> withTagsAndCustom(c[0], c[1])).as("tags %s, custom %s", c[0], c[1])
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details())
+                            .extracting(ApiException.FieldProblem::code).containsExactly(c[2]));
+        }
     }
 }

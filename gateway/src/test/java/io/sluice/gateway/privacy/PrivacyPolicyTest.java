@@ -3,6 +3,8 @@ package io.sluice.gateway.privacy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.common.event.CanonicalEvent;
+import io.sluice.common.event.RawJson;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,31 @@ class PrivacyPolicyTest {
         CanonicalEvent withTag = p.apply(List.of(event(null, LOCATION, null, JSON.readTree("{\"location_consent\":\"true\"}"))))
                 .events().get(0);
         assertThat(withTag.location().get("longitude").doubleValue()).isEqualTo(-0.127758);
+    }
+
+    /** A block as the CC reader keeps one it did not build into a tree: its bytes. */
+    static JsonNode asSent(String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        return new RawJson(bytes, 0, bytes.length).node(JSON.getNodeFactory());
+    }
+
+    @Test
+    void theConsentFlagIsFoundInCustomAndTagsKeptAsTheirBytes() {
+        PrivacyPolicy p = policy("{\"consent_flag\":\"location_consent\"}");
+        CanonicalEvent withCustom = p.apply(List.of(event(null, LOCATION, asSent("{\"other\":1,\"location_consent\":true}"),
+                null))).events().get(0);
+        assertThat(withCustom.location().get("latitude").doubleValue()).isEqualTo(51.507351);
+        CanonicalEvent withTag = p.apply(List.of(event(null, LOCATION, asSent("{\"trace\":\"t\"}"),
+                asSent("{\"location_consent\":\"true\"}")))).events().get(0);
+        assertThat(withTag.location().get("longitude").doubleValue()).isEqualTo(-0.127758);
+        CanonicalEvent refused = p.apply(List.of(event(null, LOCATION, asSent("{\"location_consent\":false}"),
+                asSent("{\"location_consent\":\"no\"}")))).events().get(0);
+        assertThat(refused.location().has("latitude")).isFalse();
+        // Kept as bytes means no personal data among custom's keys (the reader builds a tree otherwise).
+        CanonicalEvent e = event(null, null, asSent("{\"trace\":\"t\"}"), null);
+        PrivacyPolicy.Applied a = policy("{\"fields\":{\"custom\":\"drop\"}}").apply(List.of(e));
+        assertThat(a.events().get(0)).isSameAs(e);
+        assertThat(a.present().get(0)).isEmpty();
     }
 
     @Test
