@@ -106,6 +106,31 @@ class EventCodecTest {
     }
 
     @Test
+    void aBatchOfBlocksKeptAsSentFitsTheBufferItIsGivenWithLittleToSpare() {
+        byte[] body = ("{\"screen\":\"CheckoutScreen\",\"referrer\":\"PushNotification\",\"load_time_ms\":320}"
+                + "{\"build\":\"4512\",\"flavor\":\"prod\",\"experiment\":\"checkout-v3\",\"cohort\":\"b\"}"
+                + "{\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"feature_flags\":[\"new-cart\"]}")
+                .getBytes(StandardCharsets.UTF_8);
+        String text = new String(body, StandardCharsets.UTF_8);
+        int tags = text.indexOf("{\"build");
+        int custom = text.indexOf("{\"trace_id");
+        JsonNode payload = new RawJson(body, 0, tags).node(json.getNodeFactory());
+        JsonNode tagBlock = new RawJson(body, tags, custom - tags).node(json.getNodeFactory());
+        JsonNode customBlock = new RawJson(body, custom, body.length - custom).node(json.getNodeFactory());
+        List<CanonicalEvent> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            CanonicalEvent e = event("evt_01KBCZ" + String.format("%020d", i), i % 2 == 0 ? "page_hit" : "network_error",
+                    node("{\"id\":\"usr_9f3a2c\",\"email\":\"jane@example.com\",\"plan\":\"pro\"}"), "sess_1");
+            events.add(new CanonicalEvent(e.eventId(), e.requestId(), e.projectId(), e.appId(), e.platform(), e.appVersion(),
+                    e.sessionId(), e.type(), e.timestamp(), e.receivedAt(), e.dialect(), events.isEmpty() ? e.user()
+                    : events.get(0).user(), e.device(), e.location(), payload, tagBlock, customBlock));
+        }
+        int encoded = codec.encodeBatch(events).length;
+        int hint = EventCodec.sizeHint(events, java.util.Map.of());
+        assertThat(hint).isGreaterThanOrEqualTo(encoded).isLessThan(encoded * 3 / 2);
+    }
+
+    @Test
     void aRawSliceMustLieInsideItsBytes() {
         assertThatThrownBy(() -> new RawJson(new byte[4], 2, 3)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RawJson(new byte[4], 0, 0)).isInstanceOf(IllegalArgumentException.class);

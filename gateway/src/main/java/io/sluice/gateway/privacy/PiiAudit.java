@@ -41,13 +41,38 @@ public class PiiAudit implements SmartLifecycle {
         this.clock = clock;
     }
 
+    /**
+     * Counts each event's fields. Consecutive events that share one set (as {@link PrivacyPolicy}
+     * hands out for events with the same blocks) are counted together, once per field.
+     */
     public void record(String projectId, Iterable<Set<String>> presentPerEvent) {
         LocalDate day = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        Set<String> run = null;
+        long events = 0;
         for (Set<String> fields : presentPerEvent) {
-            for (String field : fields) {
-                pending.computeIfAbsent(new Key(projectId, day, field), k -> new LongAdder()).increment();
+            if (fields != run) {
+                add(projectId, day, run, events);
+                run = fields;
+                events = 0;
             }
+            events++;
         }
+        add(projectId, day, run, events);
+    }
+
+    private void add(String projectId, LocalDate day, Set<String> fields, long events) {
+        if (fields == null || events == 0) {
+            return;
+        }
+        for (String field : fields) {
+            pending.computeIfAbsent(new Key(projectId, day, field), k -> new LongAdder()).add(events);
+        }
+    }
+
+    /** What is counted and not yet flushed for one field (tests). */
+    long counted(String projectId, LocalDate day, String field) {
+        LongAdder n = pending.get(new Key(projectId, day, field));
+        return n == null ? 0 : n.sum();
     }
 
     /** Adds what was counted since the last flush to PostgreSQL. */

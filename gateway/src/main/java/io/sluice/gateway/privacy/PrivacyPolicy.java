@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -192,23 +193,32 @@ public final class PrivacyPolicy {
 
     /**
      * Applies the policy to a request's events. Blocks shared by several events (a CC envelope's
-     * user and location) are transformed once and shared again.
+     * user and location) are transformed once and shared again, and so is the set of fields
+     * present when an event's blocks are the previous event's (the audit counts by set).
      */
     public Applied apply(List<CanonicalEvent> events) {
         Map<JsonNode, Block> done = new IdentityHashMap<>();
         List<CanonicalEvent> out = new ArrayList<>(events.size());
         List<Set<String>> present = new ArrayList<>(events.size());
+        Block lastUser = null;
+        Block lastLocation = null;
+        Set<String> lastFields = null;
         for (CanonicalEvent e : events) {
-            Set<String> fields = new TreeSet<>();
             boolean consent = consentFlag != null && consented(e);
             Block user = e.user() == null ? null : done.computeIfAbsent(e.user(), n -> user(n));
             Block location = e.location() == null ? null : location(e.location(), consent, done);
             // Not an object (e.g. a CC custom block kept as its bytes, which has no personal data): nothing to do.
             Block custom = e.custom() == null || !e.custom().isObject() ? null
                     : done.computeIfAbsent(e.custom(), n -> custom(n));
-            for (Block b : new Block[] {user, location, custom}) {
-                if (b != null) {
-                    fields.addAll(b.fields());
+            Set<String> fields;
+            if (custom == null && lastFields != null && user == lastUser && location == lastLocation) {
+                fields = lastFields;
+            } else {
+                fields = fields(user, location, custom);
+                if (custom == null) {
+                    lastUser = user;
+                    lastLocation = location;
+                    lastFields = fields;
                 }
             }
             present.add(fields);
@@ -221,6 +231,17 @@ public final class PrivacyPolicy {
                     node(location, e.location()), e.payload(), e.tags(), node(custom, e.custom())));
         }
         return new Applied(out, present);
+    }
+
+    /** The personal-data fields of an event's blocks, sorted; not to be changed (events share it). */
+    private static Set<String> fields(Block user, Block location, Block custom) {
+        Set<String> fields = new TreeSet<>();
+        for (Block b : new Block[] {user, location, custom}) {
+            if (b != null) {
+                fields.addAll(b.fields());
+            }
+        }
+        return fields.isEmpty() ? Set.of() : Collections.unmodifiableSet(fields);
     }
 
     private record Block(JsonNode node, Set<String> fields) {

@@ -114,6 +114,23 @@ class PrivacyPolicyTest {
     }
 
     @Test
+    void eventsWithTheSameBlocksShareOneSetOfFieldsPresent() {
+        CanonicalEvent a = event(USER, LOCATION, null, null);
+        CanonicalEvent b = event(USER, LOCATION, asSent("{\"trace\":\"t\"}"), null);
+        CanonicalEvent withCustom = event(USER, LOCATION, CUSTOM, null);
+        CanonicalEvent otherUser = event(JSON.readTree("{\"email\":\"x@y.z\"}"), LOCATION, null, null);
+        for (PrivacyPolicy p : List.of(PrivacyPolicy.DEFAULT, policy("{\"fields\":{\"email\":\"hash\"}}"))) {
+            List<java.util.Set<String>> present = p.apply(List.of(a, b, withCustom, a, otherUser)).present();
+            assertThat(present.get(1)).isSameAs(present.get(0));
+            assertThat(present.get(0)).containsExactly("age", "coordinates", "custom.home_address", "email", "gender",
+                    "ip_address", "name", "phone");
+            assertThat(present.get(2)).contains("custom.ssn").isNotSameAs(present.get(0));
+            assertThat(present.get(3)).isEqualTo(present.get(0));
+            assertThat(present.get(4)).containsExactly("coordinates", "email", "ip_address");
+        }
+    }
+
+    @Test
     void invalidPoliciesAreNamed() {
         assertThat(PrivacyPolicy.problems(JSON.readTree("{\"fields\":{\"email\":\"truncate\",\"shoe_size\":\"drop\","
                 + "\"coordinates\":\"hash\",\"phone\":\"encrypt\"},\"consent_flag\":\"\",\"other\":1}")))
