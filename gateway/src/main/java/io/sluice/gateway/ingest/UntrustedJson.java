@@ -5,6 +5,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,6 +49,10 @@ public final class UntrustedJson {
         int depth = 0;
         JsonToken token = p.currentToken();
         while (true) {
+            if (token == null) {
+                // The parser reports a body that ends inside a value itself; this is only a guard.
+                throw new StreamReadException(p, "Unexpected end of input inside a value");
+            }
             switch (token) {
                 case START_OBJECT, START_ARRAY -> depth++;
                 case END_OBJECT, END_ARRAY -> depth--;

@@ -393,7 +393,7 @@ public final class PrivacyPolicy {
 
     private boolean consented(CanonicalEvent e) {
         for (JsonNode block : new JsonNode[] {e.custom(), e.tags()}) {
-            JsonNode flag = block == null ? null : fields(block).get(consentFlag);
+            JsonNode flag = block == null ? null : readable(block).get(consentFlag);
             if (flag != null && (flag.isBoolean() && flag.booleanValue() || flag.isString() && flag.stringValue().equals("true"))) {
                 return true;
             }
@@ -401,8 +401,8 @@ public final class PrivacyPolicy {
         return false;
     }
 
-    /** The block's fields: a block kept as the bytes it was sent as is read into a tree first. */
-    private static JsonNode fields(JsonNode block) {
+    /** The block as a tree: a block kept as the bytes it was sent as is read into one first. */
+    private static JsonNode readable(JsonNode block) {
         RawJson bytes = RawJson.of(block);
         return bytes == null ? block : bytes.readTree(BLOCK_READER);
     }

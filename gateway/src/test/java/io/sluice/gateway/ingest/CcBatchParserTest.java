@@ -263,6 +263,7 @@ class CcBatchParserTest {
             {null, "{\"x\":1,\"x\":2}", "malformed_json"},
             {null, "{\"x\":{\"y\":1,\"y\":2}}", "malformed_json"},
             {null, "{\"x\":[1,]}", "malformed_json"},
+            {null, "{\"x\":[1}", "malformed_json"},
             {"{\"x\":{\"deep\":[1e99999]}}", null, "json_limit_exceeded"},
             {"{\"x\":\"" + "s".repeat(UntrustedJson.MAX_STRING_LENGTH + 1) + "\"}", null, "json_limit_exceeded"},
             {"{\"x\":\"a\",\"x\":\"b\"}", null, "malformed_json"},

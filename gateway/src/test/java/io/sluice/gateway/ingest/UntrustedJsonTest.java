@@ -60,4 +60,17 @@ class UntrustedJsonTest {
         // The list exercises both sides: values each way accepts and refuses.
         assertThat(refusedByTree).isBetween(8, values.size() - 8);
     }
+
+    @Test
+    void aBodyThatEndsInsideTheValueIsRefused() {
+        for (String doc : List.of("{\"v\":[1,2", "{\"v\":{\"a\":{\"b\":\"c", "{\"v\":[{}")) {
+            try (JsonParser p = mapper.createParser(doc.getBytes(StandardCharsets.UTF_8))) {
+                p.nextToken();
+                p.nextToken();
+                p.nextToken();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> UntrustedJson.skipValue(p)).as(doc)
+                        .isInstanceOf(JacksonException.class);
+            }
+        }
+    }
 }
