@@ -199,6 +199,8 @@ public final class BenchMain {
     static Results run(Options o) throws Exception {
         Instant started = Instant.now();
         Files.createDirectories(o.workDir());
+        double speedAtStart = SpeedProbe.microsPerParse();
+        log(String.format(Locale.ROOT, "speed probe before the stack starts: %.1f µs %s", speedAtStart, SpeedProbe.WHAT));
         List<WorkloadResult> results = new ArrayList<>();
         Map<String, Object> heap = new LinkedHashMap<>();
         Stack.Options so = new Stack.Options(o.workDir(), o.gatewayJar(), o.scorerJar(), o.classpath(), o.partitions(),
@@ -208,8 +210,8 @@ public final class BenchMain {
             for (String name : o.workloads()) {
                 results.add(workload(o, stack, load, Workload.named(name, Instant.now())));
                 // Written after every workload, so a long run that is stopped keeps what it measured.
-                write(o, new Results(o.command(), started, Duration.between(started, Instant.now()), machine(), o.quick(),
-                        o.p99BoundMs(), results, heap));
+                write(o, new Results(o.command(), started, Duration.between(started, Instant.now()),
+                        machine(speedAtStart, null), o.quick(), o.p99BoundMs(), results, heap));
             }
             heap.put("gateway", heapMiB(stack.gateway));
             heap.put("scorer", heapMiB(stack.scorer));
@@ -219,8 +221,10 @@ public final class BenchMain {
                 deleteTree(o.workDir());
             }
         }
-        Results r = new Results(o.command(), started, Duration.between(started, Instant.now()), machine(), o.quick(),
-                o.p99BoundMs(), results, heap);
+        double speedAtEnd = SpeedProbe.microsPerParse();
+        log(String.format(Locale.ROOT, "speed probe after the stack stopped: %.1f µs %s", speedAtEnd, SpeedProbe.WHAT));
+        Results r = new Results(o.command(), started, Duration.between(started, Instant.now()),
+                machine(speedAtStart, speedAtEnd), o.quick(), o.p99BoundMs(), results, heap);
         write(o, r);
         return r;
     }
@@ -468,7 +472,8 @@ public final class BenchMain {
         }
     }
 
-    static Map<String, Object> machine() {
+    /** The machine, with the speed probe's readings (null: not taken yet). */
+    static Map<String, Object> machine(Double speedAtStart, Double speedAtEnd) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("cpu", firstLine(Path.of("/proc/cpuinfo"), "model name"));
@@ -478,6 +483,11 @@ public final class BenchMain {
         m.put("gc", "G1 (-XX:+UseG1GC in every child JVM); harness: "
                 + ManagementFactory.getGarbageCollectorMXBeans().get(0).getName());
         m.put("colocated", "load generator, Kafka, PostgreSQL, gateway, scorer and ceiling server on this machine");
+        Map<String, Object> speed = new LinkedHashMap<>();
+        speed.put("what", SpeedProbe.WHAT);
+        speed.put("startMicros", speedAtStart);
+        speed.put("endMicros", speedAtEnd);
+        m.put("speedProbe", speed);
         return m;
     }
 

@@ -16,7 +16,14 @@ final class Report {
         b.append("\nSluice benchmark — ").append(r.quick() ? "QUICK mode (one fixed rate per target; searches for no limit)"
                 : "sustained rate = highest arrival rate with every request 2xx and p99 <= " + fmt(r.p99BoundMs()) + " ms")
                 .append('\n');
-        r.machine().forEach((k, v) -> b.append("  ").append(k).append(": ").append(v).append('\n'));
+        r.machine().forEach((k, v) -> {
+            if (v instanceof java.util.Map<?, ?> probe && k.equals("speedProbe")) {
+                b.append("  speed probe: ").append(micros(probe.get("startMicros"))).append(" at the start, ")
+                        .append(micros(probe.get("endMicros"))).append(" at the end (").append(probe.get("what")).append(")\n");
+            } else {
+                b.append("  ").append(k).append(": ").append(v).append('\n');
+            }
+        });
         b.append("  command: ").append(r.command()).append("\n  elapsed: ").append(r.elapsed().toSeconds()).append(" s\n\n");
         if (!r.quick()) {
             b.append(String.format(Locale.ROOT, "%-15s %12s %12s %6s | %-26s | %-26s | %8s %8s%n", "workload",
@@ -110,5 +117,9 @@ final class Report {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String micros(Object value) {
+        return value instanceof Number n ? String.format(Locale.ROOT, "%.1f µs", n.doubleValue()) : "-";
     }
 }

@@ -59,6 +59,9 @@ class BenchQuickIT {
         }
         JsonNode json = JsonMapper.builder().build().readTree(out.toFile());
         assertThat(json.get("machine").get("cores").intValue()).isPositive();
+        // The idle machine's speed, before the stack started and after it stopped.
+        assertThat(json.get("machine").get("speedProbe").get("startMicros").doubleValue()).isPositive();
+        assertThat(json.get("machine").get("speedProbe").get("endMicros").doubleValue()).isPositive();
         assertThat(json.get("command").stringValue()).startsWith("./sluice bench --quick");
         assertThat(json.get("workloads")).hasSize(Workload.names().size());
         assertThat(json.get("workloads").get(0).get("loss").get("ok").booleanValue()).isTrue();
