@@ -113,11 +113,14 @@ public final class EventCodec {
         if (block == null) {
             return 0;
         }
-        RawJson bytes = RawJson.of(block);
-        if (bytes == null && !raw.isEmpty()) {
-            bytes = raw.get(block);
-        }
+        RawJson bytes = asSent(block, raw);
         return bytes != null ? bytes.length() : TREE_HINT;
+    }
+
+    /** The bytes a block was sent as: it stands for them ({@link RawJson#node}) or {@code raw} maps it to them. */
+    private static RawJson asSent(JsonNode block, Map<JsonNode, RawJson> raw) {
+        RawJson bytes = RawJson.of(block);
+        return bytes != null || block == null || raw.isEmpty() ? bytes : raw.get(block);
     }
 
     /**
@@ -244,10 +247,7 @@ public final class EventCodec {
     }
 
     private static void optionalTree(JsonGenerator g, String name, JsonNode value, Map<JsonNode, RawJson> raw) {
-        RawJson bytes = RawJson.of(value);
-        if (bytes == null && value != null && !raw.isEmpty()) {
-            bytes = raw.get(value);
-        }
+        RawJson bytes = asSent(value, raw);
         if (bytes != null) {
             g.writeName(name);
             g.writeRawValue(bytes);
