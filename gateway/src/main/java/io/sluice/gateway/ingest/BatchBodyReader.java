@@ -68,7 +68,7 @@ public final class BatchBodyReader {
             throw ApiException.badRequest("Request body is empty; expected a JSON object.",
                     List.of(new FieldProblem("", "body is empty", "empty_body")));
         }
-        try (JsonParser p = mapper.createParser(body)) {
+        try (JsonParser p = UntrustedJson.parser(mapper, body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest("Request body must be a JSON object.",
                         List.of(new FieldProblem("", "expected a JSON object", "invalid_type")));
@@ -123,7 +123,7 @@ public final class BatchBodyReader {
 
     /**
      * One event object, field by field, noting where its payload, tags and custom objects lie in
-     * {@code body}. The parser's duplicate detection still applies to its field names.
+     * {@code body}. Duplicate field names are refused by the parser ({@link UntrustedJson#parser}).
      */
     private static ObjectNode readEvent(ObjectMapper mapper, JsonParser p, byte[] body, Map<JsonNode, RawJson> raw) {
         ObjectNode event = mapper.createObjectNode();

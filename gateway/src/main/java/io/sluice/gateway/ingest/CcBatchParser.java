@@ -54,7 +54,7 @@ public class CcBatchParser {
 
     /** A parser with the hardened reader sized for these limits. */
     public static CcBatchParser create(IngestProperties limits, Clock clock) {
-        return new CcBatchParser(UntrustedJson.mapper(Math.max(limits.maxBodyBytes(), limits.maxDecompressedBytes())),
+        return new CcBatchParser(UntrustedJson.streamingMapper(Math.max(limits.maxBodyBytes(), limits.maxDecompressedBytes())),
                 limits, clock);
     }
 

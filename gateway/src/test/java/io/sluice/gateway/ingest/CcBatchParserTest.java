@@ -2,6 +2,7 @@ package io.sluice.gateway.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.sluice.common.event.CanonicalEvent;
 import io.sluice.common.event.RawJson;
@@ -273,5 +274,44 @@ class CcBatchParserTest {
                     .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details())
                             .extracting(ApiException.FieldProblem::code).containsExactly(c[2]));
         }
+    }
+
+    /**
+     * The parser leaves duplicate names to {@link DuplicateCheckingParser}: wherever a name repeats
+     * in a CC body, the answer is the one a parser with Jackson's own detection gives.
+     */
+    @Test
+    void aRepeatedNameAnywhereInTheBodyIsRefusedAsJacksonsDetectionRefusesIt() {
+        IngestProperties limits = new IngestProperties(null, 3, 512, null, null, 300, null, null, null, null);
+        CcBatchParser strict = new CcBatchParser(UntrustedJson.mapper(1 << 20), limits, Clock.fixed(NOW, ZoneOffset.UTC));
+        String ts = "\"timestamp\":\"2026-11-23T11:00:00Z\"";
+        List<String> bodies = List.of(
+                "{\"app_id\":\"a\",\"app_id\":\"b\",\"events\":[" + event("2026-11-23T11:00:00Z") + "]}",
+                "{\"app_id\":\"a\",\"user\":{\"id\":\"u\",\"plan\":\"p\",\"id\":\"v\"},\"events\":[" + event("2026-11-23T11:00:00Z") + "]}",
+                "{\"app_id\":\"a\",\"events\":[{\"type\":\"click\"," + ts + ",\"type\":\"click\",\"payload\":{}}]}",
+                // Checked while streaming (type first), and read as a tree (payload first).
+                "{\"app_id\":\"a\",\"events\":[{\"type\":\"click\"," + ts + ",\"payload\":{\"label\":\"x\",\"label\":\"y\"}}]}",
+                "{\"app_id\":\"a\",\"events\":[{\"payload\":{\"o\":{\"a\":1,\"b\":2,\"a\":3}},\"type\":\"click\"," + ts + "}]}",
+                "{\"app_id\":\"a\",\"events\":[{\"type\":\"click\"," + ts + ",\"payload\":{\"o\":[{\"a\":1},{\"a\":1,\"a\":2}]}}]}",
+                "{\"app_id\":\"a\",\"events\":[{\"type\":\"click\"," + ts + ",\"payload\":{},\"tags\":{\"k\":\"v\",\"j\":\"w\",\"k\":\"x\"}}]}",
+                "{\"app_id\":\"a\",\"events\":[{\"type\":\"click\"," + ts + ",\"payload\":{},\"custom\":{\"n\":{\"deep\":{\"d\":1,\"d\":2}}}}]}",
+                "{\"app_id\":\"a\",\"events\":[{\"type\":\"click\"," + ts + ",\"payload\":{},\"extra\":{\"e\":1,\"e\":2}}]}",
+                "{\"app_id\":\"a\",\"events\":[" + event("2026-11-23T11:00:00Z") + ",[{\"a\":1,\"a\":1}]]}");
+        for (String body : bodies) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ApiException expected = catchThrowableOfType(ApiException.class, () -> strict.parse(bytes, "p", "r", NOW));
+            assertThat(expected).as(body).isNotNull();
+            assertThatThrownBy(() -> parser.parse(bytes, "p", "r", NOW)).as(body)
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.getMessage()).startsWith("Malformed JSON: Duplicate Object property")
+                                .isEqualTo(expected.getMessage());
+                        assertThat(e.details()).isEqualTo(expected.details());
+                    });
+        }
+        // The same names in different events, blocks and levels are no duplicates.
+        String fine = "{\"app_id\":\"a\",\"user\":{\"id\":\"u\"},\"device\":{\"id\":\"d\"},\"events\":["
+                + "{\"type\":\"click\"," + ts + ",\"payload\":{\"label\":\"x\"},\"tags\":{\"label\":\"x\"},"
+                + "\"custom\":{\"label\":{\"label\":1}}},{\"type\":\"click\"," + ts + ",\"payload\":{\"label\":\"x\"}}]}";
+        assertThat(parse(fine).accepted()).hasSize(2);
     }
 }
