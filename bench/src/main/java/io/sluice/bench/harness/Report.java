@@ -4,6 +4,7 @@ import io.sluice.bench.harness.BenchMain.Latency;
 import io.sluice.bench.harness.BenchMain.Results;
 import io.sluice.bench.harness.BenchMain.WorkloadResult;
 import java.util.Locale;
+import java.util.Map;
 
 /** The run as a plain-text table (the JSON file holds every step). */
 final class Report {
@@ -17,7 +18,7 @@ final class Report {
                 : "sustained rate = highest arrival rate with every request 2xx and p99 <= " + fmt(r.p99BoundMs()) + " ms")
                 .append('\n');
         r.machine().forEach((k, v) -> {
-            if (v instanceof java.util.Map<?, ?> probe && k.equals("speedProbe")) {
+            if (v instanceof Map<?, ?> probe && k.equals("speedProbe")) {
                 b.append("  speed probe: ").append(micros(probe.get("startMicros"))).append(" at the start, ")
                         .append(micros(probe.get("endMicros"))).append(" at the end (").append(probe.get("what")).append(")\n");
             } else {
