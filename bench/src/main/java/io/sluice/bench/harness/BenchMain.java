@@ -33,8 +33,12 @@ public final class BenchMain {
     record Options(boolean quick, List<String> workloads, Path out, Path workDir, boolean keep, Duration step,
             Duration measure, double p99BoundMs, double quickRate, Path gatewayJar, Path scorerJar, String classpath,
             String heap, int partitions, long copyLimit, double startRate, List<String> gatewayJvm, Duration warmup,
-            Duration jitMax, int warmupRounds, boolean settle,
+            Duration jitMax, int warmupRounds, boolean settle, Path compareJar, int comparePairs, double compareRate,
             String command) {
+
+        boolean compare() {
+            return compareJar != null;
+        }
     }
 
     private BenchMain() {
@@ -70,6 +74,19 @@ public final class BenchMain {
             throw new IllegalArgumentException("--settle is for --quick runs (a full run always warms each target"
                     + " until its JIT settles)" + usage());
         }
+        boolean compare = a.containsKey("compare-jar");
+        if (compare && quick) {
+            throw new IllegalArgumentException("--compare-jar is a mode of its own: it holds one rate"
+                    + " (--compare-rate) on both builds, warmed until their JIT settles; drop --quick" + usage());
+        }
+        if (!compare && (a.containsKey("compare-pairs") || a.containsKey("compare-rate"))) {
+            throw new IllegalArgumentException("--compare-pairs and --compare-rate need --compare-jar" + usage());
+        }
+        int comparePairs = Integer.parseInt(a.getOrDefault("compare-pairs", "6"));
+        double compareRate = Double.parseDouble(a.getOrDefault("compare-rate", "50000"));
+        if (comparePairs < 1 || compareRate <= 0) {
+            throw new IllegalArgumentException("--compare-pairs must be at least 1 and --compare-rate positive" + usage());
+        }
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         List<String> workloads = a.containsKey("workloads") ? Arrays.asList(a.get("workloads").split(","))
                 : Workload.names();
@@ -84,7 +101,7 @@ public final class BenchMain {
                 Path.of(a.getOrDefault("out", "bench/results/" + (quick ? "quick-" : "") + stamp + ".json")),
                 work, keep,
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("step-seconds", quick ? "2" : "3"))),
-                Duration.ofSeconds(Long.parseLong(a.getOrDefault("measure-seconds", quick ? "2" : "5"))),
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("measure-seconds", quick ? "2" : compare ? "30" : "5"))),
                 Double.parseDouble(a.getOrDefault("p99-ms", "50")),
                 Double.parseDouble(a.getOrDefault("quick-rate", "500")),
                 Path.of(a.containsKey("gateway-jar") ? a.get("gateway-jar") : findJar("gateway")),
@@ -95,10 +112,11 @@ public final class BenchMain {
                 Long.parseLong(a.getOrDefault("copy-limit", "300000")),
                 Double.parseDouble(a.getOrDefault("start-rate", "0")),
                 a.containsKey("gateway-jvm") ? List.of(a.get("gateway-jvm").trim().split("\\s+")) : List.of(),
-                Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup-seconds", quick ? "0" : "30"))),
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup-seconds", quick || compare ? "0" : "30"))),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("jit-max-seconds", "180"))),
                 Integer.parseInt(a.getOrDefault("warmup-rounds", String.valueOf(WARMUP_ROUNDS))),
                 settle,
+                compare ? Path.of(a.get("compare-jar")) : null, comparePairs, compareRate,
                 "./sluice bench " + String.join(" ", args));
     }
 
@@ -109,7 +127,9 @@ public final class BenchMain {
                        [--measure-seconds 5] [--p99-ms 50] [--quick-rate 500] [--heap 1g] [--partitions 4]
                        [--copy-limit 300000] [--start-rate events/s] [--gateway-jvm "-XX:..."]
                        [--warmup-seconds 30 (quick: 0)] [--warmup-rounds 8] [--jit-max-seconds 180]
-                       [--work-dir dir] [--keep]""";
+                       [--work-dir dir] [--keep]
+                       ./sluice bench --compare-jar other-gateway-exec.jar [--compare-rate 50000] [--compare-pairs 6]
+                       [--measure-seconds 30] [--workloads cc-50] [...]""";
     }
 
     /** The module's exec jar, from the repository root or from bench/ (where Maven runs the IT). */
@@ -133,6 +153,11 @@ public final class BenchMain {
     /** Everything one run measured (serialized as the JSON result file). */
     record Results(String command, Instant startedAt, Duration elapsed, Map<String, Object> machine, boolean quick,
             double p99BoundMs, List<WorkloadResult> workloads, Map<String, Object> heapAfterRunMiB) {
+
+        /** An A/B comparison of two gateway builds: its workloads hold a {@link WorkloadResult#comparison()}. */
+        boolean compare() {
+            return !workloads.isEmpty() && workloads.getFirst().comparison() != null;
+        }
 
         boolean lossFree() {
             return workloads.stream().allMatch(w -> w.loss().ok());
@@ -191,9 +216,15 @@ public final class BenchMain {
         }
     }
 
+    /**
+     * One workload's results. In an A/B comparison ({@code --compare-jar}) {@code comparison} holds the
+     * holds of both builds and gateway, ceiling, their ratio, sameLoad and copy are null; otherwise
+     * {@code comparison} is null.
+     */
     record WorkloadResult(String name, String dialect, int eventsPerRequest, boolean gzip, double bytesPerEvent,
             TargetResult gateway, TargetResult ceiling, Double gatewayToCeiling, SameLoad sameLoad, Stack.Drain scorer,
-            Stack.Copy copy, Double scorerToCopy, Loss loss, List<Double> scorerWarmUpCompilerCores) {
+            Stack.Copy copy, Double scorerToCopy, Loss loss, List<Double> scorerWarmUpCompilerCores,
+            AbComparison.Result comparison) {
     }
 
     static Results run(Options o) throws Exception {
@@ -204,16 +235,21 @@ public final class BenchMain {
         List<WorkloadResult> results = new ArrayList<>();
         Map<String, Object> heap = new LinkedHashMap<>();
         Stack.Options so = new Stack.Options(o.workDir(), o.gatewayJar(), o.scorerJar(), o.classpath(), o.partitions(),
-                o.heap(), o.gatewayJvm());
-        log("starting Kafka, PostgreSQL, gateway, scorer and ceiling server in " + o.workDir());
+                o.heap(), o.gatewayJvm(), o.compareJar());
+        log("starting Kafka, PostgreSQL, gateway" + (o.compare() ? "s A (" + o.gatewayJar() + ") and B ("
+                + o.compareJar() + ")" : "") + ", scorer and ceiling server in " + o.workDir());
         try (Stack stack = Stack.start(so); LoadGenerator load = new LoadGenerator()) {
             for (String name : o.workloads()) {
-                results.add(workload(o, stack, load, Workload.named(name, Instant.now())));
+                Workload w = Workload.named(name, Instant.now());
+                results.add(o.compare() ? compareWorkload(o, stack, load, w) : workload(o, stack, load, w));
                 // Written after every workload, so a long run that is stopped keeps what it measured.
                 write(o, new Results(o.command(), started, Duration.between(started, Instant.now()),
                         machine(speedAtStart, null), o.quick(), o.p99BoundMs(), results, heap));
             }
             heap.put("gateway", heapMiB(stack.gateway));
+            if (stack.gatewayB != null) {
+                heap.put("gatewayB", heapMiB(stack.gatewayB));
+            }
             heap.put("scorer", heapMiB(stack.scorer));
             heap.put("ceiling", heapMiB(stack.ceiling));
         } finally {
@@ -296,15 +332,9 @@ public final class BenchMain {
         TargetResult gateway = target(o, stack, load, w, "gateway", stack.gatewayUrl, key, false, gatewaySteps);
         TargetResult ceiling = target(o, stack, load, w, "ceiling", stack.ceilingUrl, "unused", true, new ArrayList<>());
         SameLoad sameLoad = sameLoad(o, stack, load, w, gateway, ceiling);
-        Map<TopicPartition, Long> after = stack.endOffsets(Stack.EVENTS_TOPIC);
-        long acked = gatewaySteps.stream().mapToLong(LoadGenerator.Step::eventsAcked).sum();
-        long unacked = gatewaySteps.stream().mapToLong(LoadGenerator.Step::unacknowledgedEvents).sum();
-        long inTopic = stack.eventsInTopic(before, after);
-        log("  loss check: " + acked + " events acknowledged, " + inTopic + " in " + Stack.EVENTS_TOPIC
-                + "; scorer draining");
-        Stack.Drain drain = stack.drain(project, inTopic, scorerBefore);
-        Loss loss = verdict(acked, unacked, inTopic, drain.stored());
-        log("  " + loss.verdict());
+        Checked checked = lossCheck(stack, project, gatewaySteps, before, scorerBefore, "");
+        Stack.Drain drain = checked.drain();
+        Loss loss = checked.loss();
         log(String.format(Locale.ROOT, "  scorer drained %,d events at %,.0f events/s, %.1f µs of CPU per event,"
                 + " its compilers using %.2f cores", drain.stored(), drain.eventsPerSecond(), drain.cpuMicrosPerEvent(),
                 drain.compilerCores()));
@@ -314,7 +344,76 @@ public final class BenchMain {
                 ? gateway.maxSustainedEventsPerSecond() / ceiling.maxSustainedEventsPerSecond() : null;
         Double scorerToCopy = copy == null || copy.eventsPerSecond() == 0 ? null : drain.eventsPerSecond() / copy.eventsPerSecond();
         return new WorkloadResult(w.name(), w.dialect(), w.eventsPerRequest(), w.gzip(), w.bytesPerEvent(), gateway, ceiling,
-                ratio, sameLoad, drain, copy, scorerToCopy, loss, warmUp);
+                ratio, sameLoad, drain, copy, scorerToCopy, loss, warmUp, null);
+    }
+
+    /**
+     * An A/B comparison of two gateway builds on one workload: both warmed until their JIT settles,
+     * then {@code --compare-pairs} pairs of {@code --measure-seconds} holds at {@code --compare-rate},
+     * alternating A B, B A, ... ({@link AbComparison}); the idle build's CPU is not counted. The loss
+     * check covers both builds' requests, warm-up included. No ceiling, no COPY.
+     */
+    private static WorkloadResult compareWorkload(Options o, Stack stack, LoadGenerator load, Workload w)
+            throws Exception {
+        String project = "bench-" + w.name();
+        String key = stack.createTenant(project);
+        log("workload " + w.name() + ": " + w.eventsPerRequest() + " events/request, "
+                + Math.round(w.bytesPerEvent()) + " bytes/event" + (w.gzip() ? " (gzip)" : "") + "; A/B comparison, "
+                + o.comparePairs() + " pairs of " + o.measure().toSeconds() + " s holds at "
+                + String.format(Locale.ROOT, "%,.0f", o.compareRate()) + " events/s");
+        List<Double> warmUp = o.warmup().isZero() ? List.of() : warmUp(o, stack, load, w);
+        Stack.ScorerCounters scorerBefore = stack.scorerCounters();
+        stack.scorer.pause();
+        Map<TopicPartition, Long> before = stack.endOffsets(Stack.EVENTS_TOPIC);
+        List<LoadGenerator.Step> all = new ArrayList<>();
+        double start = o.startRate() > 0 ? o.startRate() : w.eventsPerRequest() == 1 ? 1_000 : 5_000;
+        for (String build : List.of("A", "B")) {
+            String url = build.equals("A") ? stack.gatewayUrl : stack.gatewayBUrl;
+            ChildProcess process = build.equals("A") ? stack.gateway : stack.gatewayB;
+            warmUntilSettled("gateway " + build, process, start, (rate, length) -> {
+                LoadGenerator.Step s = load.run("gw-" + build, url, w, key, rate, length, false, process);
+                all.add(s);
+                return s;
+            }, o);
+        }
+        List<AbComparison.Hold> holds = new ArrayList<>();
+        for (int pair = 1; pair <= o.comparePairs(); pair++) {
+            for (String build : AbComparison.order(pair)) {
+                String url = build.equals("A") ? stack.gatewayUrl : stack.gatewayBUrl;
+                ChildProcess process = build.equals("A") ? stack.gateway : stack.gatewayB;
+                Timed t = timed(o, load, w, "gw-" + build, url, key, false, process, stack, o.compareRate(), all);
+                progress(t, o.p99BoundMs());
+                holds.add(new AbComparison.Hold(build, pair, t.latency(), t.step().cpuMicrosPerEvent()));
+            }
+        }
+        AbComparison.Result comparison = AbComparison.of(o.gatewayJar().toString(), o.compareJar().toString(),
+                o.compareRate(), o.measure().toSeconds(), holds);
+        log("  " + comparison.verdict());
+        Checked checked = lossCheck(stack, project, all, before, scorerBefore, " by both builds");
+        stack.truncateEvents();
+        return new WorkloadResult(w.name(), w.dialect(), w.eventsPerRequest(), w.gzip(), w.bytesPerEvent(), null, null,
+                null, null, checked.drain(), null, null, checked.loss(), warmUp, comparison);
+    }
+
+    private record Checked(Stack.Drain drain, Loss loss) {
+    }
+
+    /**
+     * The loss check of a workload whose {@code steps} went through the gateway since the topic's
+     * offsets were {@code before}: counts the topic, resumes the scorer, waits for its drain, compares.
+     */
+    private static Checked lossCheck(Stack stack, String project, List<LoadGenerator.Step> steps,
+            Map<TopicPartition, Long> before, Stack.ScorerCounters scorerBefore, String whose) throws Exception {
+        Map<TopicPartition, Long> after = stack.endOffsets(Stack.EVENTS_TOPIC);
+        long acked = steps.stream().mapToLong(LoadGenerator.Step::eventsAcked).sum();
+        long unacked = steps.stream().mapToLong(LoadGenerator.Step::unacknowledgedEvents).sum();
+        long inTopic = stack.eventsInTopic(before, after);
+        log("  loss check: " + acked + " events acknowledged" + whose + ", " + inTopic + " in " + Stack.EVENTS_TOPIC
+                + "; scorer draining");
+        Stack.Drain drain = stack.drain(project, inTopic, scorerBefore);
+        Loss loss = verdict(acked, unacked, inTopic, drain.stored());
+        log("  " + loss.verdict());
+        return new Checked(drain, loss);
     }
 
     /**
@@ -359,8 +458,9 @@ public final class BenchMain {
             problem = "DUPLICATED: PostgreSQL holds " + (stored - inTopic) + " events more than Kafka";
         }
         return new Loss(acked, unacked, inTopic, stored, problem == null,
-                problem == null ? "no loss: acknowledged " + acked + " = Kafka " + inTopic + " = PostgreSQL " + stored
-                        : problem);
+                problem == null ? "no loss: acknowledged " + acked + (inTopic > acked ? " (+" + (inTopic - acked)
+                        + " of requests answered with an error or not at all, which Kafka took anyway)" : "")
+                        + " = Kafka " + inTopic + " = PostgreSQL " + stored : problem);
     }
 
     private static TargetResult target(Options o, Stack stack, LoadGenerator load, Workload w, String name, String url,
@@ -420,14 +520,16 @@ public final class BenchMain {
 
     private static Timed timed(Options o, LoadGenerator load, Workload w, String name, String url, String key,
             boolean fixedAck, ChildProcess process, Stack stack, double rate, List<LoadGenerator.Step> all) {
-        boolean gateway = process == stack.gateway;
-        String before = gateway ? stack.gatewayMetrics() : null;
+        String metricsUrl = process == stack.gateway ? stack.gatewayUrl
+                : process == stack.gatewayB && process != null ? stack.gatewayBUrl : null;
+        boolean gateway = metricsUrl != null;
+        String before = gateway ? stack.gatewayMetrics(metricsUrl) : null;
         Duration brokerBefore = stack.kafka.cpu();
         LoadGenerator.Step s = load.run(name, url, w, key, Math.max(rate, w.eventsPerRequest()), o.measure(), fixedAck,
                 process);
         all.add(s);
         Duration broker = stack.kafka.cpu().minus(brokerBefore);
-        String after = gateway ? stack.gatewayMetrics() : null;
+        String after = gateway ? stack.gatewayMetrics(metricsUrl) : null;
         HistogramWindow ack = HistogramWindow.between(HistogramWindow.buckets(before), HistogramWindow.buckets(after));
         HistogramWindow handled = HistogramWindow.between(HistogramWindow.requestBuckets(before, w.path()),
                 HistogramWindow.requestBuckets(after, w.path()));

@@ -14,7 +14,8 @@ final class Report {
 
     static String table(Results r) {
         StringBuilder b = new StringBuilder();
-        b.append("\nSluice benchmark — ").append(r.quick() ? "QUICK mode (one fixed rate per target; searches for no limit)"
+        b.append("\nSluice benchmark — ").append(r.compare() ? "A/B comparison of two gateway builds at one load"
+                : r.quick() ? "QUICK mode (one fixed rate per target; searches for no limit)"
                 : "sustained rate = highest arrival rate with every request 2xx and p99 <= " + fmt(r.p99BoundMs()) + " ms")
                 .append('\n');
         r.machine().forEach((k, v) -> {
@@ -26,7 +27,9 @@ final class Report {
             }
         });
         b.append("  command: ").append(r.command()).append("\n  elapsed: ").append(r.elapsed().toSeconds()).append(" s\n\n");
-        if (!r.quick()) {
+        if (r.compare()) {
+            comparison(b, r);
+        } else if (!r.quick()) {
             b.append(String.format(Locale.ROOT, "%-15s %12s %12s %6s | %-26s | %-26s | %8s %8s%n", "workload",
                     "gateway ev/s", "ceiling ev/s", "ratio", "gateway @50%: p50/p99/p99.9", "gateway @80%: p50/p99/p99.9",
                     "gw µs/ev", "ceil µs/ev"));
@@ -73,6 +76,29 @@ final class Report {
         b.append("\nheap after the run (MiB, after a full GC): ").append(r.heapAfterRunMiB()).append('\n');
         b.append(r.lossFree() ? "LOSS CHECK PASSED for every workload\n" : "LOSS CHECK FAILED\n");
         return b.toString();
+    }
+
+    /** Every hold of an A/B comparison in the order run, then each workload's verdict. */
+    private static void comparison(StringBuilder b, Results r) {
+        AbComparison.Result first = r.workloads().getFirst().comparison();
+        b.append("A = ").append(first.jarA()).append("\nB = ").append(first.jarB()).append('\n');
+        b.append(String.format(Locale.ROOT, "%-15s %5s %6s %10s %8s %7s | %-26s | %s%n", "workload", "pair", "build",
+                "ev/s", "µs/ev", "cores", "client p50/p99/p99.9", "gateway's own handling p99"));
+        for (WorkloadResult w : r.workloads()) {
+            for (AbComparison.Hold h : w.comparison().holds()) {
+                Latency l = h.latency();
+                b.append(String.format(Locale.ROOT, "%-15s %5d %6s %,10.0f %8.2f %7.2f | %-26s | %s%n", w.name(), h.pair(),
+                        h.build(), l.targetEventsPerSecond(), h.cpuMicrosPerEvent(), l.cores().target(), lat(l),
+                        l.gatewayRequest() == null ? "-" : String.format(Locale.ROOT, "<= %.1f ms", l.gatewayRequest().p99Ms())));
+            }
+        }
+        b.append('\n');
+        for (WorkloadResult w : r.workloads()) {
+            AbComparison.Result c = w.comparison();
+            b.append(String.format(Locale.ROOT, "%s: median µs/event A %.2f, B %.2f; median client p99 A %.1f ms,"
+                    + " B %.1f ms%n  %s%n", w.name(), c.medianCpuA(), c.medianCpuB(), c.medianP99A(), c.medianP99B(),
+                    c.verdict()));
+        }
     }
 
     /** Both targets' CPU per event at one rate: what the gateway's own work costs per event. */

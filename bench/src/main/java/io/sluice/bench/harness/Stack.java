@@ -53,34 +53,40 @@ final class Stack implements AutoCloseable {
     static final List<String> GC = List.of("-XX:+UseG1GC");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** {@code compareJar}: a second gateway build, started beside the first ({@code --compare-jar}), or null. */
     record Options(Path workDir, Path gatewayJar, Path scorerJar, String classpath, int partitions, String heap,
-            List<String> gatewayJvm) {
+            List<String> gatewayJvm, Path compareJar) {
     }
 
     final Options options;
     final PostgresServer postgres;
     final ChildProcess kafka;
     final ChildProcess gateway;
+    /** The second gateway build of an A/B comparison, idle unless a hold is aimed at it; null otherwise. */
+    final ChildProcess gatewayB;
     final ChildProcess scorer;
     final ChildProcess ceiling;
     final String bootstrap;
     final String gatewayUrl;
+    final String gatewayBUrl;
     final String ceilingUrl;
     final String scorerUrl;
     private final List<AutoCloseable> started;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private Stack(Options options, PostgresServer postgres, ChildProcess kafka, ChildProcess gateway, ChildProcess scorer,
-            ChildProcess ceiling, String bootstrap, String gatewayUrl, String ceilingUrl, String scorerUrl,
+    private Stack(Options options, PostgresServer postgres, ChildProcess kafka, Gateway gateway, Gateway gatewayB,
+            ChildProcess scorer, ChildProcess ceiling, String bootstrap, String ceilingUrl, String scorerUrl,
             List<AutoCloseable> started) {
         this.options = options;
         this.postgres = postgres;
         this.kafka = kafka;
-        this.gateway = gateway;
+        this.gateway = gateway.process();
+        this.gatewayB = gatewayB == null ? null : gatewayB.process();
         this.scorer = scorer;
         this.ceiling = ceiling;
         this.bootstrap = bootstrap;
-        this.gatewayUrl = gatewayUrl;
+        this.gatewayUrl = gateway.url();
+        this.gatewayBUrl = gatewayB == null ? null : gatewayB.url();
         this.ceilingUrl = ceilingUrl;
         this.scorerUrl = scorerUrl;
         this.started = started;
@@ -122,32 +128,49 @@ final class Stack implements AutoCloseable {
             scorerArgs.addAll(db);
             ChildProcess scorer = ChildProcess.java("scorer", logs, jvm(o, o.heap()), scorerArgs);
             started.add(scorer);
-            int gatewayPort = freePort();
-            List<String> gatewayArgs = new ArrayList<>(List.of("-jar", o.gatewayJar().toString(), "--server.port=" + gatewayPort,
-                    "--sluice.kafka.bootstrap-servers=" + bootstrap));
-            gatewayArgs.addAll(db);
-            List<String> gatewayJvm = new ArrayList<>(jvm(o, o.heap()));
-            if (o.gatewayJvm().stream().anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"))) {
-                gatewayJvm.removeAll(GC); // the caller chose the collector
-            }
-            gatewayJvm.addAll(o.gatewayJvm());
-            ChildProcess gateway = ChildProcess.java("gateway", logs, gatewayJvm, gatewayArgs);
-            started.add(gateway);
+            Gateway gateway = startGateway("gateway", o.gatewayJar(), o, bootstrap, db, logs, started);
+            Gateway gatewayB = o.compareJar() == null ? null
+                    : startGateway("gateway-b", o.compareJar(), o, bootstrap, db, logs, started);
             int ceilingPort = freePort();
             ChildProcess ceiling = ChildProcess.java("ceiling", logs, jvm(o, o.heap()), List.of("-cp", o.classpath(),
                     CeilingServer.class.getName(), bootstrap, CEILING_TOPIC, Integer.toString(ceilingPort)));
             started.add(ceiling);
-            String gatewayUrl = "http://127.0.0.1:" + gatewayPort;
-            gateway.awaitHttpOk(gatewayUrl + "/actuator/health/readiness", Duration.ofSeconds(120));
+            gateway.awaitReady();
+            if (gatewayB != null) {
+                gatewayB.awaitReady();
+            }
             String scorerUrl = "http://127.0.0.1:" + scorerPort;
             scorer.awaitHttpOk(scorerUrl + "/actuator/health/readiness", Duration.ofSeconds(120));
             ceiling.awaitLogLine(CeilingServer.READY, Duration.ofSeconds(60));
-            return new Stack(o, pg, kafka, gateway, scorer, ceiling, bootstrap, gatewayUrl, "http://127.0.0.1:" + ceilingPort,
+            return new Stack(o, pg, kafka, gateway, gatewayB, scorer, ceiling, bootstrap, "http://127.0.0.1:" + ceilingPort,
                     scorerUrl, started);
         } catch (Exception e) {
             closeAll(started);
             throw e;
         }
+    }
+
+    private record Gateway(ChildProcess process, String url) {
+        void awaitReady() throws Exception {
+            process.awaitHttpOk(url + "/actuator/health/readiness", Duration.ofSeconds(120));
+        }
+    }
+
+    /** A gateway from {@code jar}: the same settings, database and broker for either build of a comparison. */
+    private static Gateway startGateway(String name, Path jar, Options o, String bootstrap, List<String> db, Path logs,
+            List<AutoCloseable> started) throws IOException {
+        int port = freePort();
+        List<String> args = new ArrayList<>(List.of("-jar", jar.toString(), "--server.port=" + port,
+                "--sluice.kafka.bootstrap-servers=" + bootstrap));
+        args.addAll(db);
+        List<String> jvm = new ArrayList<>(jvm(o, o.heap()));
+        if (o.gatewayJvm().stream().anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"))) {
+            jvm.removeAll(GC); // the caller chose the collector
+        }
+        jvm.addAll(o.gatewayJvm());
+        ChildProcess process = ChildProcess.java(name, logs, jvm, args);
+        started.add(process);
+        return new Gateway(process, "http://127.0.0.1:" + port);
     }
 
     private static List<String> jvm(Options o, String heap) {
@@ -291,12 +314,13 @@ final class Stack implements AutoCloseable {
     }
 
     /**
-     * The gateway's Prometheus text (its send-to-ack and request-time histograms are read from it,
-     * see {@link HistogramWindow}); null if it cannot be read (the step is then reported without them).
+     * The Prometheus text of the gateway at {@code url} ({@link #gatewayUrl} or {@link #gatewayBUrl}; its
+     * send-to-ack and request-time histograms are read from it, see {@link HistogramWindow}); null if it
+     * cannot be read (the step is then reported without them).
      */
-    String gatewayMetrics() {
+    String gatewayMetrics(String url) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl + "/actuator/prometheus"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/actuator/prometheus"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? r.body() : null;
         } catch (IOException e) {

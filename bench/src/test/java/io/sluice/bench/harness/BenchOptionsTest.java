@@ -47,4 +47,35 @@ class BenchOptionsTest {
         assertThat(parse("--quick").warmup()).isZero();
         assertThatThrownBy(() -> parse("--warmup-rounds")).hasMessageContaining("unknown argument --warmup-rounds");
     }
+
+    @Test
+    void aComparisonHoldsOneRateOnTwoBuildsAndIsNotAQuickRun() {
+        BenchMain.Options none = parse();
+        assertThat(none.compare()).isFalse();
+        assertThat(none.compareJar()).isNull();
+        assertThat(none.measure()).isEqualTo(Duration.ofSeconds(5));
+
+        BenchMain.Options o = parse("--compare-jar", "b.jar", "--workloads", "cc-50");
+        assertThat(o.compare()).isTrue();
+        assertThat(o.compareJar()).isEqualTo(Path.of("b.jar"));
+        assertThat(o.gatewayJar()).isEqualTo(Path.of("g.jar"));
+        // Fewer than 6 pairs cannot pass the sign test even when one build wins every pair.
+        assertThat(o.comparePairs()).isEqualTo(6);
+        assertThat(AbComparison.signTestP(6, 6)).isLessThanOrEqualTo(AbComparison.RESOLVED_P);
+        assertThat(AbComparison.signTestP(5, 5)).isGreaterThan(AbComparison.RESOLVED_P);
+        assertThat(o.compareRate()).isEqualTo(50_000);
+        assertThat(o.measure()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(o.warmup()).as("no scorer warm-up rounds: the scorer is not measured").isZero();
+
+        BenchMain.Options set = parse("--compare-jar", "b.jar", "--compare-pairs", "8", "--compare-rate", "100000",
+                "--measure-seconds", "20");
+        assertThat(set.comparePairs()).isEqualTo(8);
+        assertThat(set.compareRate()).isEqualTo(100_000);
+        assertThat(set.measure()).isEqualTo(Duration.ofSeconds(20));
+
+        assertThatThrownBy(() -> parse("--compare-jar", "b.jar", "--quick")).hasMessageContaining("drop --quick");
+        assertThatThrownBy(() -> parse("--compare-pairs", "6")).hasMessageContaining("need --compare-jar");
+        assertThatThrownBy(() -> parse("--compare-jar", "b.jar", "--compare-pairs", "0"))
+                .hasMessageContaining("--compare-pairs must be at least 1");
+    }
 }

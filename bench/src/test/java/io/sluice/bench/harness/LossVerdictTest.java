@@ -21,6 +21,10 @@ class LossVerdictTest {
     void extraEventsInKafkaPassOnlyWhenRefusedRequestsExplainThem() {
         // A 503 after Kafka took the record anyway: the events are in Kafka but were not acknowledged.
         assertThat(BenchMain.verdict(1000, 50, 1050, 1050).ok()).isTrue();
+        assertThat(BenchMain.verdict(1000, 50, 1050, 1050).verdict()).isEqualTo("no loss: acknowledged 1000 (+50 of"
+                + " requests answered with an error or not at all, which Kafka took anyway) = Kafka 1050 = PostgreSQL 1050");
+        assertThat(BenchMain.verdict(1000, 50, 1000, 1000).verdict())
+                .isEqualTo("no loss: acknowledged 1000 = Kafka 1000 = PostgreSQL 1000");
         assertThat(BenchMain.verdict(1000, 10, 1050, 1050).verdict()).startsWith("EXTRA: Kafka holds 50");
     }
 
