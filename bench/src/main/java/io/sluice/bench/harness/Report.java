@@ -66,6 +66,20 @@ final class Report {
                         w.gateway().at50().targetEventsPerSecond(), lat(w.gateway().at50()), lat(w.ceiling().at50())));
             }
         }
+        if (r.compare()) {
+            b.append('\n');
+            r.workloads().forEach(w -> b.append(String.format(Locale.ROOT, "%-15s loss check: %s%n", w.name(),
+                    w.loss().verdict())));
+        } else {
+            scorer(b, r);
+        }
+        b.append("\nheap after the run (MiB, after a full GC): ").append(r.heapAfterRunMiB()).append('\n');
+        b.append(r.lossFree() ? "LOSS CHECK PASSED for every workload\n" : "LOSS CHECK FAILED\n");
+        return b.toString();
+    }
+
+    /** The scorer against COPY and the loss check, a line per workload. */
+    private static void scorer(StringBuilder b, Results r) {
         b.append(String.format(Locale.ROOT, "%n%-15s %12s %12s %6s | %s%n", "workload", "scorer ev/s", "COPY ev/s", "ratio",
                 "loss check (acknowledged = Kafka = PostgreSQL)"));
         for (WorkloadResult w : r.workloads()) {
@@ -73,9 +87,6 @@ final class Report {
                     w.copy() == null ? 0 : w.copy().eventsPerSecond(),
                     w.scorerToCopy() == null ? "-" : String.format(Locale.ROOT, "%.2f", w.scorerToCopy()), w.loss().verdict()));
         }
-        b.append("\nheap after the run (MiB, after a full GC): ").append(r.heapAfterRunMiB()).append('\n');
-        b.append(r.lossFree() ? "LOSS CHECK PASSED for every workload\n" : "LOSS CHECK FAILED\n");
-        return b.toString();
     }
 
     /** Every hold of an A/B comparison in the order run, then each workload's verdict. */

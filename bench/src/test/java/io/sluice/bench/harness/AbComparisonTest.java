@@ -49,12 +49,16 @@ class AbComparisonTest {
     }
 
     @Test
-    void everyPairCheaperForBIsResolvedOnceThereAreEnoughPairs() {
+    void theGeometricMeanOfThePairsQuotientsComesWithA95PercentInterval() {
         AbComparison.Result r = AbComparison.of("a.jar", "b.jar", 100_000, 30,
                 holds(8.0, 7.6, 9.0, 8.1, 7.0, 6.93, 10.0, 9.5, 8.0, 7.2, 12.0, 11.4));
 
         assertThat(r.cpuRatios()).hasSize(6);
         assertThat(r.cpuRatios().get(0)).isCloseTo(0.95, within(1e-9));
+        // exp(mean of ln q) and exp(mean ± t(0.975, 5) · sd / √6), t = 2.571
+        assertThat(r.meanCpuRatio()).isCloseTo(0.93947, within(1e-5));
+        assertThat(r.lowCpuRatio()).isCloseTo(0.90379, within(1e-5));
+        assertThat(r.highCpuRatio()).isCloseTo(0.97655, within(1e-5));
         assertThat(r.minCpuRatio()).isCloseTo(0.9, within(1e-9));
         assertThat(r.maxCpuRatio()).isCloseTo(0.99, within(1e-9));
         // Ratios sorted: 0.90 0.90 0.95 0.95 0.95 0.99; the median is the mean of the middle two.
@@ -66,19 +70,33 @@ class AbComparisonTest {
         assertThat(r.medianCpuB()).isCloseTo((7.6 + 8.1) / 2, within(1e-9));
         assertThat(r.medianP99A()).isCloseTo(23.5, within(1e-9));
         assertThat(r.medianP99B()).isCloseTo(13.5, within(1e-9));
-        assertThat(r.verdict()).startsWith("B CHEAPER: CPU per event B/A median of 6 pairs -5.0 %, range -10.0 % to -1.0 %;"
-                + " B cheaper in 6 of 6 pairs, A in 0; sign test p = 0.031");
+        assertThat(r.verdict()).isEqualTo("B CHEAPER: CPU per event B/A -6.1 % (geometric mean of 6 pairs; 95 % confidence"
+                + " -9.6 % to -2.3 %); median -5.0 %, range -10.0 % to -1.0 %; B cheaper in 6 of 6 pairs, A in 0"
+                + " (sign test p = 0.031)");
     }
 
     @Test
-    void aConsistentDifferenceOverTooFewPairsIsNotResolved() {
-        // 4 of 4 is p = 0.125: as likely as not to happen by chance one time in eight.
+    void anIntervalThatHoldsNoDifferenceIsNotResolved() {
+        // Quotients 0.875 0.90 1.10 0.95 1.05: the interval runs from -14.1 % to +9.7 %.
+        AbComparison.Result r = AbComparison.of("a.jar", "b.jar", 100_000, 30,
+                holds(8.0, 7.0, 8.0, 7.2, 8.0, 8.8, 8.0, 7.6, 8.0, 8.4));
+        assertThat(r.lowCpuRatio()).isCloseTo(0.85948, within(1e-5));
+        assertThat(r.highCpuRatio()).isCloseTo(1.09745, within(1e-5));
+        assertThat(r.verdict()).startsWith("NOT RESOLVED: CPU per event B/A -2.9 % (geometric mean of 5 pairs;"
+                + " 95 % confidence -14.1 % to +9.7 %)").endsWith("so more pairs or a larger change are needed");
+    }
+
+    @Test
+    void aConsistentlyDearerBIsCalledSoAndOnePairCallsNothing() {
         AbComparison.Result r = AbComparison.of("a.jar", "b.jar", 100_000, 30, holds(8.0, 8.8, 8.0, 8.8, 8.0, 8.8, 8.0, 8.8));
         assertThat(r.pairsACheaper()).isEqualTo(4);
-        assertThat(r.verdict()).startsWith("NOT RESOLVED: CPU per event B/A median of 4 pairs +10.0 %");
-        AbComparison.Result more = AbComparison.of("a.jar", "b.jar", 100_000, 30,
-                holds(8.0, 8.8, 8.0, 8.8, 8.0, 8.8, 8.0, 8.8, 8.0, 8.8, 8.0, 8.8));
-        assertThat(more.verdict()).startsWith("A CHEAPER: CPU per event B/A median of 6 pairs +10.0 %");
+        assertThat(r.verdict()).startsWith("A CHEAPER: CPU per event B/A +10.0 % (geometric mean of 4 pairs;"
+                + " 95 % confidence +10.0 % to +10.0 %)");
+        AbComparison.Result one = AbComparison.of("a.jar", "b.jar", 100_000, 30, holds(8.0, 4.0));
+        assertThat(one.meanCpuRatio()).isEqualTo(0.5);
+        assertThat(one.lowCpuRatio()).isZero();
+        assertThat(one.verdict()).startsWith("NOT RESOLVED: CPU per event B/A -50.0 % (geometric mean of 1 pair;"
+                + " no confidence interval from one pair)");
     }
 
     @Test
@@ -98,6 +116,7 @@ class AbComparisonTest {
         assertThat(r.cpuRatios()).containsExactly(7.0 / 8.0);
         AbComparison.Result none = AbComparison.of("a.jar", "b.jar", 100_000, 30, holds(0, 7.0));
         assertThat(none.cpuRatios()).isEmpty();
+        assertThat(none.meanCpuRatio()).isZero();
         assertThat(none.medianCpuRatio()).isZero();
         assertThat(none.verdict()).startsWith("no pair measured CPU per event for both builds");
     }

@@ -40,4 +40,14 @@ class LossVerdictTest {
         assertThat(LoadGenerator.number("{\"data\":{\"accepted\":100,\"rejected\":3}}", "\"rejected\"")).isEqualTo(3);
         assertThat(LoadGenerator.number("{\"ok\":true}", "\"accepted\"")).isZero();
     }
+
+    @Test
+    void anAbComparisonChecksKafkaOnlyAndSaysSo() {
+        BenchMain.Loss ok = BenchMain.verdictWithoutStorage(1000, 50, 1050);
+        assertThat(ok.ok()).isTrue();
+        assertThat(ok.inPostgres()).isEqualTo(-1);
+        assertThat(ok.verdict()).endsWith("= Kafka 1050 (PostgreSQL not checked in A/B mode)");
+        assertThat(BenchMain.verdictWithoutStorage(1000, 0, 999).verdict()).startsWith("LOST: 1 acknowledged");
+        assertThat(BenchMain.verdictWithoutStorage(1000, 10, 1050).ok()).isFalse();
+    }
 }
