@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Two gateway builds compared at one load ({@code --compare-jar}): holds of the same length
+ * Two gateway builds compared at one load ({@code --compare-jar}, {@code --compare-jvm}): holds of the same length
  * alternate between them in pairs, A then B, then B then A, and so on, so a machine whose speed
  * drifts (a shared VM's did by 2× within an hour) moves both builds' figures alike. Each pair
  * gives one quotient of CPU per event, B over A. The summary is their geometric mean with a 95 %
@@ -29,14 +29,15 @@ final class AbComparison {
     }
 
     /**
-     * The comparison of one workload. {@code cpuRatios}: per pair, B's CPU per event over A's.
+     * The comparison of one workload. {@code buildA}, {@code buildB}: each one's jar and JVM flags.
+     * {@code cpuRatios}: per pair, B's CPU per event over A's.
      * {@code meanCpuRatio}: their geometric mean, within {@code lowCpuRatio} to {@code highCpuRatio}
      * with 95 % confidence (both 0 with fewer than two pairs). {@code pairsBCheaper}: pairs where B
      * used less CPU per event (a tie counts for neither and is left out of the sign test).
      * {@code signTestP}: two-sided probability of a split at least this uneven if neither build were
      * cheaper. The builds are called different when the interval leaves out 1.
      */
-    record Result(String jarA, String jarB, double eventsPerSecond, long holdSeconds, List<Hold> holds,
+    record Result(String buildA, String buildB, double eventsPerSecond, long holdSeconds, List<Hold> holds,
             List<Double> cpuRatios, double meanCpuRatio, double lowCpuRatio, double highCpuRatio, double medianCpuRatio,
             double minCpuRatio, double maxCpuRatio, int pairsBCheaper, int pairsACheaper, double signTestP,
             double medianCpuA, double medianCpuB, double medianP99A, double medianP99B, String verdict) {
@@ -47,7 +48,7 @@ final class AbComparison {
         return pair % 2 == 1 ? List.of("A", "B") : List.of("B", "A");
     }
 
-    static Result of(String jarA, String jarB, double eventsPerSecond, long holdSeconds, List<Hold> holds) {
+    static Result of(String buildA, String buildB, double eventsPerSecond, long holdSeconds, List<Hold> holds) {
         int pairs = holds.stream().mapToInt(Hold::pair).max().orElse(0);
         List<Double> ratios = new ArrayList<>();
         int bCheaper = 0;
@@ -64,7 +65,7 @@ final class AbComparison {
         }
         double p = signTestP(bCheaper, bCheaper + aCheaper);
         double[] interval = interval(ratios);
-        return new Result(jarA, jarB, eventsPerSecond, holdSeconds, List.copyOf(holds), List.copyOf(ratios),
+        return new Result(buildA, buildB, eventsPerSecond, holdSeconds, List.copyOf(holds), List.copyOf(ratios),
                 interval[0], interval[1], interval[2], median(ratios), min(ratios), max(ratios), bCheaper, aCheaper, p,
                 median(values(holds, "A", false)), median(values(holds, "B", false)), median(values(holds, "A", true)),
                 median(values(holds, "B", true)), verdict(ratios, interval, bCheaper, aCheaper, p));

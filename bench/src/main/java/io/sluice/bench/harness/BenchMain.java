@@ -33,8 +33,8 @@ public final class BenchMain {
     record Options(boolean quick, List<String> workloads, Path out, Path workDir, boolean keep, Duration step,
             Duration measure, double p99BoundMs, double quickRate, Path gatewayJar, Path scorerJar, String classpath,
             String heap, int partitions, long copyLimit, double startRate, List<String> gatewayJvm, Duration warmup,
-            Duration jitMax, int warmupRounds, boolean settle, Path compareJar, int comparePairs, double compareRate,
-            String command) {
+            Duration jitMax, int warmupRounds, boolean settle, Path compareJar, List<String> compareJvm, int comparePairs,
+            double compareRate, String command) {
 
         boolean compare() {
             return compareJar != null;
@@ -74,23 +74,25 @@ public final class BenchMain {
             throw new IllegalArgumentException("--settle is for --quick runs (a full run always warms each target"
                     + " until its JIT settles)" + usage());
         }
-        boolean compare = a.containsKey("compare-jar");
+        boolean compare = a.containsKey("compare-jar") || a.containsKey("compare-jvm");
         if (compare && quick) {
-            throw new IllegalArgumentException("--compare-jar is a mode of its own: it holds one rate"
-                    + " (--compare-rate) on both builds, warmed until their JIT settles; drop --quick" + usage());
+            throw new IllegalArgumentException("--compare-jar and --compare-jvm are a mode of their own: it holds one"
+                    + " rate (--compare-rate) on both builds, warmed until their JIT settles; drop --quick" + usage());
         }
         if (compare && (a.containsKey("warmup-seconds") || a.containsKey("warmup-rounds"))) {
             throw new IllegalArgumentException("--warmup-seconds and --warmup-rounds warm the scorer, which an A/B"
                     + " comparison does not measure (each gateway is warmed until its JIT settles)" + usage());
         }
         if (!compare && (a.containsKey("compare-pairs") || a.containsKey("compare-rate"))) {
-            throw new IllegalArgumentException("--compare-pairs and --compare-rate need --compare-jar" + usage());
+            throw new IllegalArgumentException("--compare-pairs and --compare-rate need --compare-jar or --compare-jvm"
+                    + usage());
         }
         int comparePairs = Integer.parseInt(a.getOrDefault("compare-pairs", "6"));
         double compareRate = Double.parseDouble(a.getOrDefault("compare-rate", "50000"));
         if (comparePairs < 1 || compareRate <= 0) {
             throw new IllegalArgumentException("--compare-pairs must be at least 1 and --compare-rate positive" + usage());
         }
+        String gatewayJar = a.containsKey("gateway-jar") ? a.get("gateway-jar") : findJar("gateway");
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         List<String> workloads = a.containsKey("workloads") ? Arrays.asList(a.get("workloads").split(","))
                 : Workload.names();
@@ -108,20 +110,25 @@ public final class BenchMain {
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("measure-seconds", quick ? "2" : compare ? "30" : "5"))),
                 Double.parseDouble(a.getOrDefault("p99-ms", "50")),
                 Double.parseDouble(a.getOrDefault("quick-rate", "500")),
-                Path.of(a.containsKey("gateway-jar") ? a.get("gateway-jar") : findJar("gateway")),
+                Path.of(gatewayJar),
                 Path.of(a.containsKey("scorer-jar") ? a.get("scorer-jar") : findJar("scorer")),
                 a.getOrDefault("classpath", System.getProperty("java.class.path")),
                 a.getOrDefault("heap", "1g"),
                 Integer.parseInt(a.getOrDefault("partitions", "4")),
                 Long.parseLong(a.getOrDefault("copy-limit", "300000")),
                 Double.parseDouble(a.getOrDefault("start-rate", "0")),
-                a.containsKey("gateway-jvm") ? List.of(a.get("gateway-jvm").trim().split("\\s+")) : List.of(),
+                flags(a.get("gateway-jvm")),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup-seconds", quick || compare ? "0" : "30"))),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("jit-max-seconds", "180"))),
                 Integer.parseInt(a.getOrDefault("warmup-rounds", String.valueOf(WARMUP_ROUNDS))),
                 settle,
-                compare ? Path.of(a.get("compare-jar")) : null, comparePairs, compareRate,
+                !compare ? null : Path.of(a.containsKey("compare-jar") ? a.get("compare-jar") : gatewayJar),
+                flags(a.get("compare-jvm")), comparePairs, compareRate,
                 "./sluice bench " + String.join(" ", args));
+    }
+
+    private static List<String> flags(String value) {
+        return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
     }
 
     static String usage() {
@@ -132,7 +139,8 @@ public final class BenchMain {
                        [--copy-limit 300000] [--start-rate events/s] [--gateway-jvm "-XX:..."]
                        [--warmup-seconds 30 (quick: 0)] [--warmup-rounds 8] [--jit-max-seconds 180]
                        [--work-dir dir] [--keep]
-                       ./sluice bench --compare-jar other-gateway-exec.jar [--compare-rate 50000] [--compare-pairs 6]
+                       ./sluice bench [--compare-jar other-gateway-exec.jar] [--compare-jvm "-XX:..."]
+                       [--compare-rate 50000] [--compare-pairs 6]
                        [--measure-seconds 30] [--workloads cc-50] [...]""";
     }
 
@@ -239,9 +247,9 @@ public final class BenchMain {
         List<WorkloadResult> results = new ArrayList<>();
         Map<String, Object> heap = new LinkedHashMap<>();
         Stack.Options so = new Stack.Options(o.workDir(), o.gatewayJar(), o.scorerJar(), o.classpath(), o.partitions(),
-                o.heap(), o.gatewayJvm(), o.compareJar());
-        log("starting Kafka, PostgreSQL, gateway" + (o.compare() ? "s A (" + o.gatewayJar() + ") and B ("
-                + o.compareJar() + ")" : "") + ", scorer and ceiling server in " + o.workDir());
+                o.heap(), o.gatewayJvm(), o.compareJar(), o.compareJvm());
+        log("starting Kafka, PostgreSQL, gateway" + (o.compare() ? "s A (" + buildA(o) + ") and B (" + buildB(o) + ")"
+                : "") + ", scorer and ceiling server in " + o.workDir());
         try (Stack stack = Stack.start(so); LoadGenerator load = new LoadGenerator()) {
             for (String name : o.workloads()) {
                 Workload w = Workload.named(name, Instant.now());
@@ -254,7 +262,9 @@ public final class BenchMain {
             if (stack.gatewayB != null) {
                 heap.put("gatewayB", heapMiB(stack.gatewayB));
             }
-            heap.put("scorer", heapMiB(stack.scorer));
+            if (!o.compare()) { // frozen throughout a comparison: jcmd cannot reach it
+                heap.put("scorer", heapMiB(stack.scorer));
+            }
             heap.put("ceiling", heapMiB(stack.ceiling));
         } finally {
             if (!o.keep()) {
@@ -389,8 +399,8 @@ public final class BenchMain {
                 holds.add(new AbComparison.Hold(build, pair, t.latency(), t.step().cpuMicrosPerEvent()));
             }
         }
-        AbComparison.Result comparison = AbComparison.of(o.gatewayJar().toString(), o.compareJar().toString(),
-                o.compareRate(), o.measure().toSeconds(), holds);
+        AbComparison.Result comparison = AbComparison.of(buildA(o), buildB(o), o.compareRate(), o.measure().toSeconds(),
+                holds);
         log("  " + comparison.verdict());
         Map<TopicPartition, Long> after = stack.endOffsets(Stack.EVENTS_TOPIC);
         Loss loss = verdictWithoutStorage(all.stream().mapToLong(LoadGenerator.Step::eventsAcked).sum(),
@@ -398,6 +408,18 @@ public final class BenchMain {
         log("  " + loss.verdict());
         return new WorkloadResult(w.name(), w.dialect(), w.eventsPerRequest(), w.gzip(), w.bytesPerEvent(), null, null,
                 null, null, null, null, null, loss, List.of(), comparison);
+    }
+
+    /** Build A of a comparison: its jar, and the JVM flags both builds get. */
+    static String buildA(Options o) {
+        return o.gatewayJar() + (o.gatewayJvm().isEmpty() ? "" : " " + String.join(" ", o.gatewayJvm()));
+    }
+
+    /** Build B: its jar, with the flags both get and its own ({@code --compare-jvm}). */
+    static String buildB(Options o) {
+        List<String> flags = new ArrayList<>(o.gatewayJvm());
+        flags.addAll(o.compareJvm());
+        return o.compareJar() + (flags.isEmpty() ? "" : " " + String.join(" ", flags));
     }
 
     private record Checked(Stack.Drain drain, Loss loss) {

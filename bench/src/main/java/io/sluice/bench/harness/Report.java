@@ -92,7 +92,7 @@ final class Report {
     /** Every hold of an A/B comparison in the order run, then each workload's verdict. */
     private static void comparison(StringBuilder b, Results r) {
         AbComparison.Result first = r.workloads().getFirst().comparison();
-        b.append("A = ").append(first.jarA()).append("\nB = ").append(first.jarB()).append('\n');
+        b.append("A = ").append(first.buildA()).append("\nB = ").append(first.buildB()).append('\n');
         b.append(String.format(Locale.ROOT, "%-15s %5s %6s %10s %8s %7s | %-26s | %s%n", "workload", "pair", "build",
                 "ev/s", "µs/ev", "cores", "client p50/p99/p99.9", "gateway's own handling p99"));
         for (WorkloadResult w : r.workloads()) {

@@ -53,9 +53,12 @@ final class Stack implements AutoCloseable {
     static final List<String> GC = List.of("-XX:+UseG1GC");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** {@code compareJar}: a second gateway build, started beside the first ({@code --compare-jar}), or null. */
+    /**
+     * {@code compareJar}: a second gateway build, started beside the first with {@code compareJvm}
+     * added to its JVM flags ({@code --compare-jar}, {@code --compare-jvm}), or null.
+     */
     record Options(Path workDir, Path gatewayJar, Path scorerJar, String classpath, int partitions, String heap,
-            List<String> gatewayJvm, Path compareJar) {
+            List<String> gatewayJvm, Path compareJar, List<String> compareJvm) {
     }
 
     final Options options;
@@ -128,9 +131,9 @@ final class Stack implements AutoCloseable {
             scorerArgs.addAll(db);
             ChildProcess scorer = ChildProcess.java("scorer", logs, jvm(o, o.heap()), scorerArgs);
             started.add(scorer);
-            Gateway gateway = startGateway("gateway", o.gatewayJar(), o, bootstrap, db, logs, started);
+            Gateway gateway = startGateway("gateway", o.gatewayJar(), List.of(), o, bootstrap, db, logs, started);
             Gateway gatewayB = o.compareJar() == null ? null
-                    : startGateway("gateway-b", o.compareJar(), o, bootstrap, db, logs, started);
+                    : startGateway("gateway-b", o.compareJar(), o.compareJvm(), o, bootstrap, db, logs, started);
             int ceilingPort = freePort();
             ChildProcess ceiling = ChildProcess.java("ceiling", logs, jvm(o, o.heap()), List.of("-cp", o.classpath(),
                     CeilingServer.class.getName(), bootstrap, CEILING_TOPIC, Integer.toString(ceilingPort)));
@@ -156,18 +159,23 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    /** A gateway from {@code jar}: the same settings, database and broker for either build of a comparison. */
-    private static Gateway startGateway(String name, Path jar, Options o, String bootstrap, List<String> db, Path logs,
-            List<AutoCloseable> started) throws IOException {
+    /**
+     * A gateway from {@code jar} with {@code extraJvm} after the usual flags: the same settings,
+     * database and broker for either build of a comparison.
+     */
+    private static Gateway startGateway(String name, Path jar, List<String> extraJvm, Options o, String bootstrap,
+            List<String> db, Path logs, List<AutoCloseable> started) throws IOException {
         int port = freePort();
         List<String> args = new ArrayList<>(List.of("-jar", jar.toString(), "--server.port=" + port,
                 "--sluice.kafka.bootstrap-servers=" + bootstrap));
         args.addAll(db);
+        List<String> flags = new ArrayList<>(o.gatewayJvm());
+        flags.addAll(extraJvm);
         List<String> jvm = new ArrayList<>(jvm(o, o.heap()));
-        if (o.gatewayJvm().stream().anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"))) {
+        if (flags.stream().anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"))) {
             jvm.removeAll(GC); // the caller chose the collector
         }
-        jvm.addAll(o.gatewayJvm());
+        jvm.addAll(flags);
         ChildProcess process = ChildProcess.java(name, logs, jvm, args);
         started.add(process);
         return new Gateway(process, "http://127.0.0.1:" + port);

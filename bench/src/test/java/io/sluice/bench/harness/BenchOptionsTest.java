@@ -77,4 +77,18 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> parse("--compare-jar", "b.jar", "--compare-pairs", "0"))
                 .hasMessageContaining("--compare-pairs must be at least 1");
     }
+
+    @Test
+    void aComparisonOfJvmFlagsRunsTheSameJarTwiceWithBsFlagsAdded() {
+        BenchMain.Options o = parse("--compare-jvm", "-XX:+UseParallelGC  -Dx=1", "--gateway-jvm", "-Dboth=1");
+        assertThat(o.compare()).isTrue();
+        assertThat(o.compareJar()).isEqualTo(Path.of("g.jar"));
+        assertThat(o.compareJvm()).containsExactly("-XX:+UseParallelGC", "-Dx=1");
+        assertThat(o.gatewayJvm()).containsExactly("-Dboth=1");
+        assertThat(BenchMain.buildA(o)).isEqualTo("g.jar -Dboth=1");
+        assertThat(BenchMain.buildB(o)).isEqualTo("g.jar -Dboth=1 -XX:+UseParallelGC -Dx=1");
+        assertThat(BenchMain.buildB(parse("--compare-jar", "b.jar"))).isEqualTo("b.jar");
+        assertThat(parse().compareJvm()).isEmpty();
+        assertThatThrownBy(() -> parse("--compare-jvm", "-Dx=1", "--quick")).hasMessageContaining("drop --quick");
+    }
 }
