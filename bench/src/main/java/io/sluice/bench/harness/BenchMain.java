@@ -87,7 +87,7 @@ public final class BenchMain {
             throw new IllegalArgumentException("--compare-pairs and --compare-rate need --compare-jar or --compare-jvm"
                     + usage());
         }
-        int comparePairs = Integer.parseInt(a.getOrDefault("compare-pairs", "6"));
+        int comparePairs = Integer.parseInt(a.getOrDefault("compare-pairs", "16"));
         double compareRate = Double.parseDouble(a.getOrDefault("compare-rate", "50000"));
         if (comparePairs < 1 || compareRate <= 0) {
             throw new IllegalArgumentException("--compare-pairs must be at least 1 and --compare-rate positive" + usage());
@@ -107,7 +107,7 @@ public final class BenchMain {
                 Path.of(a.getOrDefault("out", "bench/results/" + (quick ? "quick-" : "") + stamp + ".json")),
                 work, keep,
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("step-seconds", quick ? "2" : "3"))),
-                Duration.ofSeconds(Long.parseLong(a.getOrDefault("measure-seconds", quick ? "2" : compare ? "30" : "5"))),
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("measure-seconds", quick ? "2" : compare ? "15" : "5"))),
                 Double.parseDouble(a.getOrDefault("p99-ms", "50")),
                 Double.parseDouble(a.getOrDefault("quick-rate", "500")),
                 Path.of(gatewayJar),
@@ -140,8 +140,8 @@ public final class BenchMain {
                        [--warmup-seconds 30 (quick: 0)] [--warmup-rounds 8] [--jit-max-seconds 180]
                        [--work-dir dir] [--keep]
                        ./sluice bench [--compare-jar other-gateway-exec.jar] [--compare-jvm "-XX:..."]
-                       [--compare-rate 50000] [--compare-pairs 6]
-                       [--measure-seconds 30] [--workloads cc-50] [...]""";
+                       [--compare-rate 50000] [--compare-pairs 16] [--measure-seconds 15]
+                       [--workloads cc-50] [...]""";
     }
 
     /** The module's exec jar, from the repository root or from bench/ (where Maven runs the IT). */
