@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The benchmark harness ({@code ./sluice bench}, docs/benchmarks.md): starts the stack as separate
  * processes, runs every workload against the gateway and the ceiling server, checks that nothing
  * acknowledged was lost, measures the scorer against a plain COPY, prints a table and writes a JSON
- * result file. Exits 1 when a loss check fails; never judges speed.
+ * result file. In A/B mode ({@code --compare-jar}, {@code --compare-jvm}) it compares two gateway
+ * builds at one load instead ({@link AbComparison}). Exits 1 when a loss check fails; never judges speed.
  */
 public final class BenchMain {
 
