@@ -333,11 +333,15 @@ public final class BenchMain {
         return compilerCores;
     }
 
+    private static String describe(Workload w) {
+        return "workload " + w.name() + ": " + w.eventsPerRequest() + " events/request, " + Math.round(w.bytesPerEvent())
+                + " bytes/event" + (w.gzip() ? " (gzip)" : "");
+    }
+
     private static WorkloadResult workload(Options o, Stack stack, LoadGenerator load, Workload w) throws Exception {
         String project = "bench-" + w.name();
         String key = stack.createTenant(project);
-        log("workload " + w.name() + ": " + w.eventsPerRequest() + " events/request, "
-                + Math.round(w.bytesPerEvent()) + " bytes/event" + (w.gzip() ? " (gzip)" : ""));
+        log(describe(w));
         List<Double> warmUp = o.warmup().isZero() ? List.of() : warmUp(o, stack, load, w);
         // The scorer is frozen while HTTP is measured, so it does not take the cores; it drains after.
         Stack.ScorerCounters scorerBefore = stack.scorerCounters();
@@ -347,9 +351,15 @@ public final class BenchMain {
         TargetResult gateway = target(o, stack, load, w, "gateway", stack.gatewayUrl, key, false, gatewaySteps);
         TargetResult ceiling = target(o, stack, load, w, "ceiling", stack.ceilingUrl, "unused", true, new ArrayList<>());
         SameLoad sameLoad = sameLoad(o, stack, load, w, gateway, ceiling);
-        Checked checked = lossCheck(stack, project, gatewaySteps, before, scorerBefore, "");
-        Stack.Drain drain = checked.drain();
-        Loss loss = checked.loss();
+        Map<TopicPartition, Long> after = stack.endOffsets(Stack.EVENTS_TOPIC);
+        long acked = gatewaySteps.stream().mapToLong(LoadGenerator.Step::eventsAcked).sum();
+        long unacked = gatewaySteps.stream().mapToLong(LoadGenerator.Step::unacknowledgedEvents).sum();
+        long inTopic = stack.eventsInTopic(before, after);
+        log("  loss check: " + acked + " events acknowledged, " + inTopic + " in " + Stack.EVENTS_TOPIC
+                + "; scorer draining");
+        Stack.Drain drain = stack.drain(project, inTopic, scorerBefore);
+        Loss loss = verdict(acked, unacked, inTopic, drain.stored());
+        log("  " + loss.verdict());
         log(String.format(Locale.ROOT, "  scorer drained %,d events at %,.0f events/s, %.1f µs of CPU per event,"
                 + " its compilers using %.2f cores", drain.stored(), drain.eventsPerSecond(), drain.cpuMicrosPerEvent(),
                 drain.compilerCores()));
@@ -372,18 +382,16 @@ public final class BenchMain {
             throws Exception {
         String project = "bench-" + w.name();
         String key = stack.createTenant(project);
-        log("workload " + w.name() + ": " + w.eventsPerRequest() + " events/request, "
-                + Math.round(w.bytesPerEvent()) + " bytes/event" + (w.gzip() ? " (gzip)" : "") + "; A/B comparison, "
-                + o.comparePairs() + " pairs of " + o.measure().toSeconds() + " s holds at "
-                + String.format(Locale.ROOT, "%,.0f", o.compareRate()) + " events/s");
+        log(describe(w) + "; A/B comparison, " + o.comparePairs() + " pairs of " + o.measure().toSeconds()
+                + " s holds at " + String.format(Locale.ROOT, "%,.0f", o.compareRate()) + " events/s");
         // Frozen for good: the comparison checks its events against Kafka only (verdictWithoutStorage).
         stack.scorer.pause();
         Map<TopicPartition, Long> before = stack.endOffsets(Stack.EVENTS_TOPIC);
         List<LoadGenerator.Step> all = new ArrayList<>();
         double start = o.startRate() > 0 ? o.startRate() : w.eventsPerRequest() == 1 ? 1_000 : 5_000;
         for (String build : List.of("A", "B")) {
-            String url = build.equals("A") ? stack.gatewayUrl : stack.gatewayBUrl;
-            ChildProcess process = build.equals("A") ? stack.gateway : stack.gatewayB;
+            String url = stack.gatewayUrl(build);
+            ChildProcess process = stack.gateway(build);
             warmUntilSettled("gateway " + build, process, start, (rate, length) -> {
                 LoadGenerator.Step s = load.run("gw-" + build, url, w, key, rate, length, false, process);
                 all.add(s);
@@ -393,9 +401,8 @@ public final class BenchMain {
         List<AbComparison.Hold> holds = new ArrayList<>();
         for (int pair = 1; pair <= o.comparePairs(); pair++) {
             for (String build : AbComparison.order(pair)) {
-                String url = build.equals("A") ? stack.gatewayUrl : stack.gatewayBUrl;
-                ChildProcess process = build.equals("A") ? stack.gateway : stack.gatewayB;
-                Timed t = timed(o, load, w, "gw-" + build, url, key, false, process, stack, o.compareRate(), all);
+                Timed t = timed(o, load, w, "gw-" + build, stack.gatewayUrl(build), key, false, stack.gateway(build), stack,
+                        o.compareRate(), all);
                 progress(t, o.p99BoundMs());
                 holds.add(new AbComparison.Hold(build, pair, t.latency(), t.step().cpuMicrosPerEvent()));
             }
@@ -421,27 +428,6 @@ public final class BenchMain {
         List<String> flags = new ArrayList<>(o.gatewayJvm());
         flags.addAll(o.compareJvm());
         return o.compareJar() + (flags.isEmpty() ? "" : " " + String.join(" ", flags));
-    }
-
-    private record Checked(Stack.Drain drain, Loss loss) {
-    }
-
-    /**
-     * The loss check of a workload whose {@code steps} went through the gateway since the topic's
-     * offsets were {@code before}: counts the topic, resumes the scorer, waits for its drain, compares.
-     */
-    private static Checked lossCheck(Stack stack, String project, List<LoadGenerator.Step> steps,
-            Map<TopicPartition, Long> before, Stack.ScorerCounters scorerBefore, String whose) throws Exception {
-        Map<TopicPartition, Long> after = stack.endOffsets(Stack.EVENTS_TOPIC);
-        long acked = steps.stream().mapToLong(LoadGenerator.Step::eventsAcked).sum();
-        long unacked = steps.stream().mapToLong(LoadGenerator.Step::unacknowledgedEvents).sum();
-        long inTopic = stack.eventsInTopic(before, after);
-        log("  loss check: " + acked + " events acknowledged" + whose + ", " + inTopic + " in " + Stack.EVENTS_TOPIC
-                + "; scorer draining");
-        Stack.Drain drain = stack.drain(project, inTopic, scorerBefore);
-        Loss loss = verdict(acked, unacked, inTopic, drain.stored());
-        log("  " + loss.verdict());
-        return new Checked(drain, loss);
     }
 
     /**
@@ -568,7 +554,7 @@ public final class BenchMain {
     private static Timed timed(Options o, LoadGenerator load, Workload w, String name, String url, String key,
             boolean fixedAck, ChildProcess process, Stack stack, double rate, List<LoadGenerator.Step> all) {
         String metricsUrl = process == stack.gateway ? stack.gatewayUrl
-                : process == stack.gatewayB && process != null ? stack.gatewayBUrl : null;
+                : stack.gatewayB != null && process == stack.gatewayB ? stack.gatewayBUrl : null;
         boolean gateway = metricsUrl != null;
         String before = gateway ? stack.gatewayMetrics(metricsUrl) : null;
         Duration brokerBefore = stack.kafka.cpu();

@@ -153,6 +153,16 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** Build {@code "A"} (the gateway) or {@code "B"} (the second build of an A/B comparison). */
+    ChildProcess gateway(String build) {
+        return build.equals("A") ? gateway : gatewayB;
+    }
+
+    /** The base URL of build {@code "A"} or {@code "B"}. */
+    String gatewayUrl(String build) {
+        return build.equals("A") ? gatewayUrl : gatewayBUrl;
+    }
+
     private record Gateway(ChildProcess process, String url) {
         void awaitReady() throws Exception {
             process.awaitHttpOk(url + "/actuator/health/readiness", Duration.ofSeconds(120));
