@@ -1,6 +1,8 @@
 package io.sluice.gateway.kafka;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.common.kafka.NativeLz4;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,7 @@ public class KafkaConfiguration {
         if (props.createTopic()) {
             ensureTopic(props);
         }
+        useNativeLz4(meters);
         KafkaProducerEventPublisher publisher = new KafkaProducerEventPublisher(props, meters);
         // So the first requests find the topic's metadata; Kafka being down must not stop startup.
         try {
@@ -35,6 +38,19 @@ public class KafkaConfiguration {
             Thread.currentThread().interrupt();
         }
         return publisher;
+    }
+
+    /** Before the producer exists, so that its lz4 compression runs the native code (see {@link NativeLz4}). */
+    static void useNativeLz4(MeterRegistry meters) {
+        NativeLz4.Outcome lz4 = NativeLz4.load();
+        if (lz4.nativeCode()) {
+            log.info("lz4 compression for Kafka: {}", lz4.description());
+        } else {
+            log.warn("lz4 compression for Kafka: {}; it works, at several times the CPU", lz4.description());
+        }
+        Gauge.builder("sluice.kafka.lz4.native", () -> NativeLz4.inUse().nativeCode() ? 1 : 0)
+                .description("1 if Kafka's lz4 compression runs lz4-java's native code, 0 if its pure-Java code")
+                .register(meters);
     }
 
     /** Startup only (blocking is fine here): creates the events topic unless it exists. */

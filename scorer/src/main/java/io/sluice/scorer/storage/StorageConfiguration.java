@@ -1,11 +1,15 @@
 package io.sluice.scorer.storage;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.common.kafka.NativeLz4;
 import io.sluice.scorer.ScorerProperties;
 import io.sluice.scorer.consume.DeadLetters;
 import io.sluice.scorer.consume.EventSource;
 import io.sluice.scorer.consume.ReactorKafkaDeadLetters;
 import io.sluice.scorer.consume.ReactorKafkaEventSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import io.r2dbc.spi.ConnectionFactory;
@@ -19,9 +23,25 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 @Configuration(proxyBeanMethods = false)
 public class StorageConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
+
     @Bean
     EventSource eventSource(ScorerProperties props, MeterRegistry meters) {
+        useNativeLz4(meters);
         return new ReactorKafkaEventSource(props, meters);
+    }
+
+    /** Before the consumer exists, so that its lz4 decompression runs the native code (see {@link NativeLz4}). */
+    static void useNativeLz4(MeterRegistry meters) {
+        NativeLz4.Outcome lz4 = NativeLz4.load();
+        if (lz4.nativeCode()) {
+            log.info("lz4 decompression for Kafka: {}", lz4.description());
+        } else {
+            log.warn("lz4 decompression for Kafka: {}; it works, at more CPU", lz4.description());
+        }
+        Gauge.builder("sluice.kafka.lz4.native", () -> NativeLz4.inUse().nativeCode() ? 1 : 0)
+                .description("1 if Kafka's lz4 (de)compression runs lz4-java's native code, 0 if its pure-Java code")
+                .register(meters);
     }
 
     @Bean(destroyMethod = "close")
