@@ -251,13 +251,16 @@ public final class BenchMain {
                 o.heap(), o.gatewayJvm(), o.compareJar(), o.compareJvm());
         log("starting Kafka, PostgreSQL, gateway" + (o.compare() ? "s A (" + buildA(o) + ") and B (" + buildB(o) + ")"
                 : "") + ", scorer and ceiling server in " + o.workDir());
+        Map<String, String> lz4 = new LinkedHashMap<>();
         try (Stack stack = Stack.start(so); LoadGenerator load = new LoadGenerator()) {
+            lz4.putAll(stack.kafkaLz4());
+            log("Kafka's lz4 code: " + lz4 + " (ceiling and broker: native, started from the class path)");
             for (String name : o.workloads()) {
                 Workload w = Workload.named(name, Instant.now());
                 results.add(o.compare() ? compareWorkload(o, stack, load, w) : workload(o, stack, load, w));
                 // Written after every workload, so a long run that is stopped keeps what it measured.
                 write(o, new Results(o.command(), started, Duration.between(started, Instant.now()),
-                        machine(speedAtStart, null), o.quick(), o.p99BoundMs(), results, heap));
+                        machine(speedAtStart, null, lz4), o.quick(), o.p99BoundMs(), results, heap));
             }
             heap.put("gateway", heapMiB(stack.gateway));
             if (stack.gatewayB != null) {
@@ -275,7 +278,7 @@ public final class BenchMain {
         double speedAtEnd = SpeedProbe.microsPerParse();
         log(String.format(Locale.ROOT, "speed probe after the stack stopped: %.1f µs %s", speedAtEnd, SpeedProbe.WHAT));
         Results r = new Results(o.command(), started, Duration.between(started, Instant.now()),
-                machine(speedAtStart, speedAtEnd), o.quick(), o.p99BoundMs(), results, heap);
+                machine(speedAtStart, speedAtEnd, lz4), o.quick(), o.p99BoundMs(), results, heap);
         write(o, r);
         return r;
     }
@@ -556,13 +559,13 @@ public final class BenchMain {
         String metricsUrl = process == stack.gateway ? stack.gatewayUrl
                 : stack.gatewayB != null && process == stack.gatewayB ? stack.gatewayBUrl : null;
         boolean gateway = metricsUrl != null;
-        String before = gateway ? stack.gatewayMetrics(metricsUrl) : null;
+        String before = gateway ? stack.prometheus(metricsUrl) : null;
         Duration brokerBefore = stack.kafka.cpu();
         LoadGenerator.Step s = load.run(name, url, w, key, Math.max(rate, w.eventsPerRequest()), o.measure(), fixedAck,
                 process);
         all.add(s);
         Duration broker = stack.kafka.cpu().minus(brokerBefore);
-        String after = gateway ? stack.gatewayMetrics(metricsUrl) : null;
+        String after = gateway ? stack.prometheus(metricsUrl) : null;
         HistogramWindow ack = HistogramWindow.between(HistogramWindow.buckets(before), HistogramWindow.buckets(after));
         HistogramWindow handled = HistogramWindow.between(HistogramWindow.requestBuckets(before, w.path()),
                 HistogramWindow.requestBuckets(after, w.path()));
@@ -607,8 +610,11 @@ public final class BenchMain {
         }
     }
 
-    /** The machine, with the speed probe's readings (null: not taken yet). */
-    static Map<String, Object> machine(Double speedAtStart, Double speedAtEnd) {
+    /**
+     * The machine, with the speed probe's readings (null: not taken yet) and which lz4 code each app's
+     * Kafka client ran ({@link Stack#kafkaLz4()}).
+     */
+    static Map<String, Object> machine(Double speedAtStart, Double speedAtEnd, Map<String, String> kafkaLz4) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("cpu", firstLine(Path.of("/proc/cpuinfo"), "model name"));
@@ -623,6 +629,7 @@ public final class BenchMain {
         speed.put("startMicros", speedAtStart);
         speed.put("endMicros", speedAtEnd);
         m.put("speedProbe", speed);
+        m.put("kafkaLz4", new LinkedHashMap<>(kafkaLz4));
         return m;
     }
 

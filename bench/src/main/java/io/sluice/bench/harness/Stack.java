@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -332,11 +333,38 @@ final class Stack implements AutoCloseable {
     }
 
     /**
-     * The Prometheus text of the gateway at {@code url} ({@link #gatewayUrl} or {@link #gatewayBUrl}; its
-     * send-to-ack and request-time histograms are read from it, see {@link HistogramWindow}); null if it
+     * Which lz4 code each app's Kafka client runs, from its gauge {@code sluice_kafka_lz4_native}:
+     * {@code native}, {@code pure Java} or {@code unknown}. The ceiling and the broker are started from the
+     * class path and always run the native code; the apps are executable jars (see docs/benchmarks.md).
+     */
+    Map<String, String> kafkaLz4() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("gateway", lz4(prometheus(gatewayUrl)));
+        if (gatewayBUrl != null) {
+            m.put("gatewayB", lz4(prometheus(gatewayBUrl)));
+        }
+        m.put("scorer", lz4(prometheus(scorerUrl)));
+        return m;
+    }
+
+    static String lz4(String prometheusText) {
+        if (prometheusText != null) {
+            for (String line : prometheusText.split("\n")) {
+                if (line.startsWith("sluice_kafka_lz4_native")) {
+                    double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    return v == 1 ? "native" : v == 0 ? "pure Java" : "unknown";
+                }
+            }
+        }
+        return "unknown";
+    }
+
+    /**
+     * The Prometheus text of the app at {@code url} (for a gateway, {@link #gatewayUrl} or {@link #gatewayBUrl}:
+     * its send-to-ack and request-time histograms are read from it, see {@link HistogramWindow}); null if it
      * cannot be read (the step is then reported without them).
      */
-    String gatewayMetrics(String url) {
+    String prometheus(String url) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/actuator/prometheus"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

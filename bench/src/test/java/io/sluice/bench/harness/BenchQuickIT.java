@@ -62,6 +62,9 @@ class BenchQuickIT {
         // The idle machine's speed, before the stack started and after it stopped.
         assertThat(json.get("machine").get("speedProbe").get("startMicros").doubleValue()).isPositive();
         assertThat(json.get("machine").get("speedProbe").get("endMicros").doubleValue()).isPositive();
+        // Both apps run as executable jars, where lz4-java would fall back to its Java code unless loaded (NativeLz4).
+        assertThat(json.get("machine").get("kafkaLz4").get("gateway").stringValue()).isEqualTo("native");
+        assertThat(json.get("machine").get("kafkaLz4").get("scorer").stringValue()).isEqualTo("native");
         assertThat(json.get("command").stringValue()).startsWith("./sluice bench --quick");
         assertThat(json.get("workloads")).hasSize(Workload.names().size());
         assertThat(json.get("workloads").get(0).get("loss").get("ok").booleanValue()).isTrue();

@@ -61,11 +61,11 @@ class ReportTest {
     void printsTheSpeedProbeAtTheStartAndTheEnd() {
         BenchMain.Results r = results(new LoadGenerator.Cores(0.97, 0.28, 1.41, null, null),
                 new LoadGenerator.Cores(0.63, 0.69, 1.53, null, null));
-        BenchMain.Results both = new BenchMain.Results(r.command(), r.startedAt(), r.elapsed(), BenchMain.machine(58.74, 84.2),
+        BenchMain.Results both = new BenchMain.Results(r.command(), r.startedAt(), r.elapsed(), BenchMain.machine(58.74, 84.2, Map.of("gateway", "native")),
                 r.quick(), r.p99BoundMs(), r.workloads(), r.heapAfterRunMiB());
         assertThat(Report.table(both)).contains("  speed probe: 58.7 µs at the start, 84.2 µs at the end (" + SpeedProbe.WHAT + ")");
         BenchMain.Results startOnly = new BenchMain.Results(r.command(), r.startedAt(), r.elapsed(),
-                BenchMain.machine(58.74, null), r.quick(), r.p99BoundMs(), r.workloads(), r.heapAfterRunMiB());
+                BenchMain.machine(58.74, null, Map.of("gateway", "native")), r.quick(), r.p99BoundMs(), r.workloads(), r.heapAfterRunMiB());
         assertThat(Report.table(startOnly)).contains("  speed probe: 58.7 µs at the start, - at the end");
     }
 

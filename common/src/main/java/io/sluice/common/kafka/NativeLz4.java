@@ -1,6 +1,7 @@
 package io.sluice.common.kafka;
 
 import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.util.Native;
 
 /**
  * Lets Kafka's lz4 compression use lz4-java's native (JNI) code inside an executable jar.
@@ -33,10 +34,13 @@ public final class NativeLz4 {
         return inUse();
     }
 
-    /** Which implementation Kafka gets now from {@code LZ4Factory.fastestInstance()}. */
+    /**
+     * Which implementation Kafka gets now from {@code LZ4Factory.fastestInstance()}. Never tries to
+     * load the library itself, so it does no I/O and may be called from anywhere.
+     */
     public static Outcome inUse() {
         try {
-            boolean nativeCode = LZ4Factory.fastestInstance() == LZ4Factory.nativeInstance();
+            boolean nativeCode = Native.isLoaded() && LZ4Factory.fastestInstance() == LZ4Factory.nativeInstance();
             return new Outcome(nativeCode, nativeCode ? "native (JNI)" : "pure Java");
         } catch (LinkageError | RuntimeException e) {
             return new Outcome(false, "pure Java");
