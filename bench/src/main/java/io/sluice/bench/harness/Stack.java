@@ -52,6 +52,8 @@ final class Stack implements AutoCloseable {
     static final String CEILING_TOPIC = "bench.ceiling";
     /** Every child JVM gets the same explicit collector, so the reported GC is the one that ran. */
     static final List<String> GC = List.of("-XX:+UseG1GC");
+    /** As in the container images: the heap in transparent huge pages where the kernel allows them (madvise). */
+    static final List<String> PAGES = List.of("-XX:+UseTransparentHugePages");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
@@ -194,6 +196,7 @@ final class Stack implements AutoCloseable {
 
     private static List<String> jvm(Options o, String heap) {
         List<String> args = new ArrayList<>(GC);
+        args.addAll(PAGES);
         args.add("-Xms" + heap);
         args.add("-Xmx" + heap);
         args.add("-Djava.io.tmpdir=" + o.workDir().resolve("tmp"));

@@ -143,7 +143,8 @@ class DockerfileTest {
     @Test
     void jvmFlagsAreSizedForContainersAndTheSameForJib() throws Exception {
         List<String> docker = entrypoint();
-        assertThat(docker).contains("-XX:MaxRAMPercentage=75", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(docker).contains("-XX:MaxRAMPercentage=75", "-XX:+UseG1GC", "-XX:+UseTransparentHugePages",
+                "-XX:+ExitOnOutOfMemoryError");
 
         Element root = pom(ROOT.resolve("pom.xml")).getDocumentElement();
         Element jib = null;
