@@ -623,7 +623,7 @@ public final class BenchMain {
         m.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
         m.put("gc", "G1 (-XX:+UseG1GC in every child JVM); harness: "
                 + ManagementFactory.getGarbageCollectorMXBeans().get(0).getName());
-        m.put("pages", "-XX:+UseTransparentHugePages in every child JVM, as in the container images; the kernel's setting: "
+        m.put("pages", "-XX:+UseTransparentHugePages for gateway, scorer and ceiling, as in the container images (not the broker); the kernel's setting: "
                 + firstLine(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"), ""));
         m.put("colocated", "load generator, Kafka, PostgreSQL, gateway, scorer and ceiling server on this machine");
         Map<String, Object> speed = new LinkedHashMap<>();

@@ -52,7 +52,10 @@ final class Stack implements AutoCloseable {
     static final String CEILING_TOPIC = "bench.ceiling";
     /** Every child JVM gets the same explicit collector, so the reported GC is the one that ran. */
     static final List<String> GC = List.of("-XX:+UseG1GC");
-    /** As in the container images: the heap in transparent huge pages where the kernel allows them (madvise). */
+    /**
+     * As in the container images: the heap in transparent huge pages where the kernel allows them
+     * (madvise). Gateway, scorer and ceiling get it; the broker does not.
+     */
     static final List<String> PAGES = List.of("-XX:+UseTransparentHugePages");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -106,7 +109,11 @@ final class Stack implements AutoCloseable {
         try {
             Path logs = o.workDir().resolve("logs");
             int kafkaPort = freePort();
-            ChildProcess kafka = ChildProcess.java("kafka", logs, jvm(o, "1g"),
+            // The broker is not ours to ship: it keeps the JVM's default pages (with huge pages it
+            // answered acknowledgements slowly in one run, docs/benchmarks.md).
+            List<String> brokerJvm = new ArrayList<>(jvm(o, "1g"));
+            brokerJvm.removeAll(PAGES);
+            ChildProcess kafka = ChildProcess.java("kafka", logs, brokerJvm,
                     List.of("-cp", o.classpath(), KafkaMain.class.getName(), o.workDir().resolve("kafka").toString(),
                             Integer.toString(kafkaPort), Integer.toString(freePort())));
             started.add(kafka);
