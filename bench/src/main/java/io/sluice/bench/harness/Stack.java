@@ -111,9 +111,7 @@ final class Stack implements AutoCloseable {
             int kafkaPort = freePort();
             // The broker is not ours to ship: it keeps the JVM's default pages (with huge pages it
             // answered acknowledgements slowly in one run, docs/benchmarks.md).
-            List<String> brokerJvm = new ArrayList<>(jvm(o, "1g"));
-            brokerJvm.removeAll(PAGES);
-            ChildProcess kafka = ChildProcess.java("kafka", logs, brokerJvm,
+            ChildProcess kafka = ChildProcess.java("kafka", logs, jvm(o, "1g"),
                     List.of("-cp", o.classpath(), KafkaMain.class.getName(), o.workDir().resolve("kafka").toString(),
                             Integer.toString(kafkaPort), Integer.toString(freePort())));
             started.add(kafka);
@@ -139,13 +137,13 @@ final class Stack implements AutoCloseable {
                     "--sluice.scorer.consumer[session.timeout.ms]=" + FROZEN_SCORER_SESSION_TIMEOUT_MS,
                     "--sluice.scorer.consumer[max.poll.interval.ms]=" + Duration.ofDays(1).toMillis()));
             scorerArgs.addAll(db);
-            ChildProcess scorer = ChildProcess.java("scorer", logs, jvm(o, o.heap()), scorerArgs);
+            ChildProcess scorer = ChildProcess.java("scorer", logs, appJvm(o, o.heap()), scorerArgs);
             started.add(scorer);
             Gateway gateway = startGateway("gateway", o.gatewayJar(), List.of(), o, bootstrap, db, logs, started);
             Gateway gatewayB = o.compareJar() == null ? null
                     : startGateway("gateway-b", o.compareJar(), o.compareJvm(), o, bootstrap, db, logs, started);
             int ceilingPort = freePort();
-            ChildProcess ceiling = ChildProcess.java("ceiling", logs, jvm(o, o.heap()), List.of("-cp", o.classpath(),
+            ChildProcess ceiling = ChildProcess.java("ceiling", logs, appJvm(o, o.heap()), List.of("-cp", o.classpath(),
                     CeilingServer.class.getName(), bootstrap, CEILING_TOPIC, Integer.toString(ceilingPort)));
             started.add(ceiling);
             gateway.awaitReady();
@@ -191,7 +189,7 @@ final class Stack implements AutoCloseable {
         args.addAll(db);
         List<String> flags = new ArrayList<>(o.gatewayJvm());
         flags.addAll(extraJvm);
-        List<String> jvm = new ArrayList<>(jvm(o, o.heap()));
+        List<String> jvm = appJvm(o, o.heap());
         if (flags.stream().anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"))) {
             jvm.removeAll(GC); // the caller chose the collector
         }
@@ -201,9 +199,15 @@ final class Stack implements AutoCloseable {
         return new Gateway(process, "http://127.0.0.1:" + port);
     }
 
+    /** Gateway, scorer and ceiling: {@link #jvm} plus {@link #PAGES}, as the container images start the apps. */
+    private static List<String> appJvm(Options o, String heap) {
+        List<String> args = jvm(o, heap);
+        args.addAll(PAGES);
+        return args;
+    }
+
     private static List<String> jvm(Options o, String heap) {
         List<String> args = new ArrayList<>(GC);
-        args.addAll(PAGES);
         args.add("-Xms" + heap);
         args.add("-Xmx" + heap);
         args.add("-Djava.io.tmpdir=" + o.workDir().resolve("tmp"));
