@@ -1,19 +1,22 @@
 package io.sluice.bench.harness;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
-import reactor.netty.resources.LoopResources;
 
 /**
  * Open-loop load: requests start at fixed intended times whatever the server does, and each
@@ -27,12 +30,7 @@ final class LoadGenerator implements AutoCloseable {
     static final int MAX_IN_FLIGHT = 20_000;
     static final long MAX_LATENCY_US = 120_000_000L;
 
-    private final Pacer pacer = new Pacer();
-    private final LoopResources loops = LoopResources.create("bench-client", 1, true);
-    private final ConnectionProvider pool = ConnectionProvider.builder("bench").maxConnections(512)
-            .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofSeconds(60)).build();
-    private final HttpClient client = HttpClient.create(pool).runOn(loops).keepAlive(true)
-            .responseTimeout(Duration.ofSeconds(10));
+    private final Http1Client client = new Http1Client(512, Duration.ofSeconds(10));
 
     /** What one fixed-rate run measured. */
     record Step(String target, double targetEventsPerSecond, Duration duration, long requestsSent, long requestsOk,
@@ -89,80 +87,169 @@ final class LoadGenerator implements AutoCloseable {
      */
     Step run(String target, String baseUrl, Workload w, String key, double eventsPerSecond, Duration duration,
             boolean fixedAck, ChildProcess measured) {
-        HttpClient c = client.baseUrl(baseUrl).headers(h -> {
-            h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-            w.headers(key).forEach(h::set);
-        });
+        URI base = URI.create(baseUrl);
+        InetSocketAddress address = new InetSocketAddress(base.getHost(), base.getPort());
+        List<ByteBuf> requests = prepared(w, key, base.getHost() + ":" + base.getPort());
         double interval = 1e9 * w.eventsPerRequest() / eventsPerSecond;
         long count = Math.max(1, (long) (duration.toNanos() / interval));
-        ConcurrentHistogram latency = new ConcurrentHistogram(1, MAX_LATENCY_US, 3);
-        LongAdder ok = new LongAdder();
-        LongAdder acked = new LongAdder();
-        LongAdder rejected = new LongAdder();
-        LongAdder unacked = new LongAdder();
-        LongAdder failures = new LongAdder();
-        AtomicLong done = new AtomicLong();
-        AtomicLong inFlight = new AtomicLong();
-        Map<Integer, Long> statuses = new ConcurrentHashMap<>();
+        Tally tally = new Tally(w.eventsPerRequest(), fixedAck);
         Duration cpuBefore = measured.cpu();
         Duration harnessBefore = MachineCpu.harness();
         Duration busyBefore = MachineCpu.busy();
         RunQueueWait targetWaitBefore = RunQueueWait.of(measured.pid());
         RunQueueWait harnessWaitBefore = RunQueueWait.of(ProcessHandle.current().pid());
         long wallBefore = System.nanoTime();
-        long start = System.nanoTime() + 20_000_000L;
-        long sent = 0;
-        boolean overloaded = false;
-        for (long i = 0; i < count; i++) {
-            long intended = start + (long) (i * interval);
-            pacer.awaitDue(intended);
-            if (inFlight.get() >= MAX_IN_FLIGHT) {
-                overloaded = true;
-                break;
+        Schedule schedule = new Schedule(address, requests, System.nanoTime() + 20_000_000L, interval, count, tally);
+        try {
+            client.loop().execute(schedule);
+            awaitUninterruptibly(schedule.finished, duration.plusSeconds(60));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (tally.done.get() < schedule.sent && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(1_000_000);
             }
-            byte[] body = w.bodies().get((int) (i % w.bodies().size()));
-            inFlight.incrementAndGet();
-            sent++;
-            c.post().uri(w.path()).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
-                    .responseSingle((res, buf) -> buf.asString().defaultIfEmpty("")
-                            .map(text -> new Answer(res.status().code(), text)))
-                    .subscribe(a -> {
-                        record(latency, intended);
-                        statuses.merge(a.status, 1L, Long::sum);
-                        if (a.status / 100 == 2) {
-                            ok.increment();
-                            acked.add(fixedAck ? w.eventsPerRequest() : number(a.body, "\"accepted\""));
-                            rejected.add(fixedAck ? 0 : number(a.body, "\"rejected\""));
-                        } else {
-                            unacked.add(w.eventsPerRequest());
-                        }
-                        inFlight.decrementAndGet();
-                        done.incrementAndGet();
-                    }, e -> {
-                        record(latency, intended);
-                        failures.increment();
-                        unacked.add(w.eventsPerRequest());
-                        inFlight.decrementAndGet();
-                        done.incrementAndGet();
-                    });
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (done.get() < sent && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(1_000_000);
-        }
-        if (done.get() < sent) {
-            throw new IllegalStateException(target + ": " + (sent - done.get()) + " requests unanswered 30 s after the run");
+            if (schedule.finished.getCount() > 0 || tally.done.get() < schedule.sent) {
+                throw new IllegalStateException(target + ": " + (schedule.sent - tally.done.get())
+                        + " requests unanswered 30 s after the run");
+            }
+        } finally {
+            requests.forEach(ByteBuf::release);
         }
         Duration cpu = measured.cpu().minus(cpuBefore);
         Duration wall = Duration.ofNanos(System.nanoTime() - wallBefore);
         Cores cores = Cores.of(wall, cpu, MachineCpu.harness().minus(harnessBefore), busyBefore, MachineCpu.busy(),
                 RunQueueWait.between(targetWaitBefore, RunQueueWait.of(measured.pid())),
                 RunQueueWait.between(harnessWaitBefore, RunQueueWait.of(ProcessHandle.current().pid())));
-        return new Step(target, eventsPerSecond, duration, sent, ok.sum(), acked.sum(), rejected.sum(), unacked.sum(),
-                Map.copyOf(statuses), failures.sum(), overloaded, latency, cpu, wall, cores);
+        return new Step(target, eventsPerSecond, duration, schedule.sent, tally.ok.sum(), tally.acked.sum(),
+                tally.rejected.sum(), tally.unacked.sum(), Map.copyOf(tally.statuses), tally.failures.sum(),
+                schedule.overloaded, tally.latency, cpu, wall, cores);
     }
 
-    private record Answer(int status, String body) {
+    /** Each of the workload's bodies as a whole HTTP/1.1 request, in direct memory, encoded once. */
+    static List<ByteBuf> prepared(Workload w, String key, String host) {
+        List<ByteBuf> requests = new ArrayList<>(w.bodies().size());
+        for (byte[] body : w.bodies()) {
+            StringBuilder head = new StringBuilder(256).append("POST ").append(w.path()).append(" HTTP/1.1\r\n")
+                    .append("Host: ").append(host).append("\r\n")
+                    .append("Content-Type: application/json\r\n")
+                    .append("Content-Length: ").append(body.length).append("\r\n");
+            w.headers(key).forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+            requests.add(Unpooled.directBuffer(headBytes.length + body.length).writeBytes(headBytes).writeBytes(body));
+        }
+        return requests;
+    }
+
+    /**
+     * The run's arrivals, on the client's event loop: sends every request that is due, then
+     * schedules itself for the next one. A request that goes out late is still timed from when it
+     * was due.
+     */
+    private final class Schedule implements Runnable {
+        private final InetSocketAddress address;
+        private final List<ByteBuf> requests;
+        private final long start;
+        private final double interval;
+        private final long count;
+        private final Tally tally;
+        final CountDownLatch finished = new CountDownLatch(1);
+        /** Written on the event loop, read after {@link #finished}. */
+        long sent;
+        boolean overloaded;
+
+        Schedule(InetSocketAddress address, List<ByteBuf> requests, long start, double interval, long count,
+                Tally tally) {
+            this.address = address;
+            this.requests = requests;
+            this.start = start;
+            this.interval = interval;
+            this.count = count;
+            this.tally = tally;
+        }
+
+        @Override
+        public void run() {
+            while (sent < count) {
+                long intended = start + (long) (sent * interval);
+                long now = System.nanoTime();
+                if (intended > now) {
+                    client.loop().schedule(this, intended - now, TimeUnit.NANOSECONDS);
+                    return;
+                }
+                if (tally.inFlight >= MAX_IN_FLIGHT) {
+                    overloaded = true;
+                    break;
+                }
+                ByteBuf request = requests.get((int) (sent % requests.size())).retainedDuplicate();
+                tally.inFlight++;
+                sent++;
+                client.send(address, request, tally.new Outcome(intended));
+            }
+            finished.countDown();
+        }
+    }
+
+    /** What a run's answers add up to; updated on the event loop. */
+    private static final class Tally {
+        final int eventsPerRequest;
+        final boolean fixedAck;
+        final ConcurrentHistogram latency = new ConcurrentHistogram(1, MAX_LATENCY_US, 3);
+        final LongAdder ok = new LongAdder();
+        final LongAdder acked = new LongAdder();
+        final LongAdder rejected = new LongAdder();
+        final LongAdder unacked = new LongAdder();
+        final LongAdder failures = new LongAdder();
+        final AtomicLong done = new AtomicLong();
+        final Map<Integer, Long> statuses = new ConcurrentHashMap<>();
+        long inFlight;
+
+        Tally(int eventsPerRequest, boolean fixedAck) {
+            this.eventsPerRequest = eventsPerRequest;
+            this.fixedAck = fixedAck;
+        }
+
+        final class Outcome implements Http1Client.Answer {
+            private final long intended;
+
+            Outcome(long intended) {
+                this.intended = intended;
+            }
+
+            @Override
+            public void answered(int status, String body) {
+                record(latency, intended);
+                statuses.merge(status, 1L, Long::sum);
+                if (status / 100 == 2) {
+                    ok.increment();
+                    acked.add(fixedAck ? eventsPerRequest : number(body, "\"accepted\""));
+                    rejected.add(fixedAck ? 0 : number(body, "\"rejected\""));
+                } else {
+                    unacked.add(eventsPerRequest);
+                }
+                inFlight--;
+                done.incrementAndGet();
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                record(latency, intended);
+                failures.increment();
+                unacked.add(eventsPerRequest);
+                inFlight--;
+                done.incrementAndGet();
+            }
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (latch.getCount() > 0 && System.nanoTime() < deadline) {
+            try {
+                latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static void record(Histogram h, long intended) {
@@ -188,7 +275,6 @@ final class LoadGenerator implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.disposeLater().block(Duration.ofSeconds(10));
-        loops.disposeLater().block(Duration.ofSeconds(10));
+        client.close();
     }
 }
