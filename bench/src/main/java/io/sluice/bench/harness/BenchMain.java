@@ -399,7 +399,7 @@ public final class BenchMain {
                 LoadGenerator.Step s = load.run("gw-" + build, url, w, key, rate, length, false, process);
                 all.add(s);
                 return s;
-            }, o);
+            }, () -> stack.prometheus(url), o);
         }
         List<AbComparison.Hold> holds = new ArrayList<>();
         for (int pair = 1; pair <= o.comparePairs(); pair++) {
@@ -510,10 +510,13 @@ public final class BenchMain {
         };
         java.util.function.DoubleFunction<LoadGenerator.Step> at = rate -> run.apply(rate, o.step());
         double start = o.startRate() > 0 ? o.startRate() : w.eventsPerRequest() == 1 ? 1_000 : 5_000;
+        // The gateway's metrics are read around its latency runs, as Prometheus reads them in
+        // production; the ceiling has none.
+        Runnable scrape = process == stack.gateway ? () -> stack.prometheus(stack.gatewayUrl) : () -> { };
         if (o.quick()) {
             // --settle: one rate after the JIT has settled, an A/B of a build or a JVM flag at one
             // load. Otherwise a short warm-up so the first requests do not measure class loading.
-            JitWarmUp.Outcome warm = o.settle() ? warmUntilSettled(name, process, start, run, o) : null;
+            JitWarmUp.Outcome warm = o.settle() ? warmUntilSettled(name, process, start, run, scrape, o) : null;
             if (warm == null) {
                 all.add(load.run(name, url, w, key, o.quickRate(), Duration.ofSeconds(1), fixedAck, process));
             }
@@ -522,7 +525,7 @@ public final class BenchMain {
             return new TargetResult(0, t.latency(), null, t.step().cpuMicrosPerEvent(), t.brokerCpuMicrosPerEvent(),
                     t.brokerCores(), List.of(t.latency()), warm == null ? null : WarmUp.of(warm));
         }
-        JitWarmUp.Outcome warm = warmUntilSettled(name, process, start, run, o);
+        JitWarmUp.Outcome warm = warmUntilSettled(name, process, start, run, scrape, o);
         RateSearch.Outcome found = RateSearch.search(at, start, 4_000_000, 3, o.p99BoundMs(), s -> progress(s, o.p99BoundMs()));
         double max = found.maxSustained();
         Timed half = timed(o, load, w, name, url, key, fixedAck, process, stack, max * 0.5, all);
@@ -535,11 +538,18 @@ public final class BenchMain {
                 WarmUp.of(warm));
     }
 
-    /** Warm-up (JIT, connection pool, Kafka metadata) until the target's compilers are quiet; not part of any result. */
+    /**
+     * Warm-up (JIT, connection pool, Kafka metadata) until the target's compilers are quiet; not part
+     * of any result. {@code scrape} reads the target's metrics before each slice, so the code that
+     * serves them is compiled by the end like the rest (until 2026-12-02 it was first read just before
+     * the 50 % run, and the gateway compiled it during that run: 232 compilations in 5 s).
+     */
     private static JitWarmUp.Outcome warmUntilSettled(String name, ChildProcess process, double start,
-            java.util.function.BiFunction<Double, Duration, LoadGenerator.Step> run, Options o) {
-        JitWarmUp.Outcome warm = JitWarmUp.run(rate -> run.apply(rate, WARMUP_SLICE), process::compilerCpu, start,
-                WARMUP_SLICE, WARMUP_MIN, o.jitMax(), JIT_SETTLED_CORES, o.p99BoundMs());
+            java.util.function.BiFunction<Double, Duration, LoadGenerator.Step> run, Runnable scrape, Options o) {
+        JitWarmUp.Outcome warm = JitWarmUp.run(rate -> {
+            scrape.run();
+            return run.apply(rate, WARMUP_SLICE);
+        }, process::compilerCpu, start, WARMUP_SLICE, WARMUP_MIN, o.jitMax(), JIT_SETTLED_CORES, o.p99BoundMs());
         log(String.format("  %s warmed up for %d s (JIT %s; compiler cores per %d s slice: %s)", name,
                 warm.elapsed().toSeconds(), warm.settled() ? "settled" : "still compiling at the limit",
                 WARMUP_SLICE.toSeconds(), warm.compilerCores().stream().map(c -> String.format("%.2f", c)).toList()));

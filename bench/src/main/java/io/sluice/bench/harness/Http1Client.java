@@ -79,13 +79,16 @@ final class Http1Client implements AutoCloseable {
     }
 
     /**
-     * Sends {@code request} (a whole HTTP/1.1 request, which this releases) on an idle connection to
-     * {@code target}, or on a new one while fewer than the limit are open; otherwise it waits for
-     * the first connection to come free.
+     * Sends {@code request} (a whole HTTP/1.1 request, which this releases) on the connection to
+     * {@code target} idle the longest, or on a new one while fewer than the limit are open;
+     * otherwise it waits for the first connection to come free.
      */
     void send(InetSocketAddress target, ByteBuf request, Answer answer) {
         Pool pool = pools.computeIfAbsent(target, Pool::new);
-        Connection idle = pool.idle.pollLast();
+        // First in, first out: requests rotate over every open connection, and so over every
+        // event loop of the server, as many clients' requests do. Last in, first out would keep
+        // a few connections hot, which after a step that opened hundreds can sit on one loop.
+        Connection idle = pool.idle.pollFirst();
         if (idle != null) {
             idle.send(request, answer);
             return;

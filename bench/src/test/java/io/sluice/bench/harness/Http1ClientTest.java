@@ -32,6 +32,8 @@ class Http1ClientTest {
     private final List<AutoCloseable> closing = new ArrayList<>();
     /** The client's ports the server saw: one per connection. */
     private final Set<Integer> connections = ConcurrentHashMap.newKeySet();
+    /** The client's port of each request, in the order they arrived. */
+    private final Queue<Integer> ports = new ConcurrentLinkedQueue<>();
     private final Queue<String> seen = new ConcurrentLinkedQueue<>();
 
     @AfterEach
@@ -52,6 +54,7 @@ class Http1ClientTest {
                 .handle((req, res) -> req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
                         .flatMap(body -> {
                             connections.add(req.remoteAddress().getPort());
+                            ports.add(req.remoteAddress().getPort());
                             seen.add(req.method() + " " + req.uri() + " " + req.requestHeaders().get("Content-Type")
                                     + " " + req.requestHeaders().get("X-Key") + " " + body);
                             if (answers == Answers.NEVER) {
@@ -124,6 +127,27 @@ class Http1ClientTest {
         }
         assertThat(connections).hasSizeBetween(1, 4);
         assertThat(seen).hasSize(200).allMatch(s -> s.equals("POST /v1/x application/json k1 {\"n\":12345}"));
+    }
+
+    @Test
+    void requestsOneAfterAnotherRotateOverEveryOpenConnection() throws Exception {
+        InetSocketAddress to = server(false, Answers.YES);
+        Http1Client client = client(4, Duration.ofSeconds(10));
+        for (CompletableFuture<String> a : sendAll(client, to, post("{}"), 4)) {
+            a.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(connections).hasSize(4);
+        ports.clear();
+
+        for (int i = 0; i < 8; i++) {
+            sendAll(client, to, post("{}"), 1).get(0).get(10, TimeUnit.SECONDS);
+        }
+
+        // Each connection twice, in turn: not one connection kept hot while the others idle.
+        List<Integer> order = new ArrayList<>(ports);
+        assertThat(order).hasSize(8);
+        assertThat(order.subList(4, 8)).isEqualTo(order.subList(0, 4));
+        assertThat(Set.copyOf(order)).hasSize(4);
     }
 
     @Test
