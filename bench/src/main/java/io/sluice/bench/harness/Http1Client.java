@@ -38,7 +38,7 @@ import java.util.concurrent.TimeoutException;
  * by Netty. Every call is made on {@link #loop()}, so a request costs no hand-off between
  * threads. Reactor Netty's client, used until 2026-12-02, subscribed each request on the pacing
  * thread and handed it to its event loop: a wake-up and a context switch per request, and about
- * 90 µs of the load generator's CPU per request on the machine it shares with the target
+ * 100 µs of the load generator's CPU per request on the machine it shares with the target
  * (docs/benchmarks.md).
  */
 final class Http1Client implements AutoCloseable {

@@ -107,7 +107,10 @@ final class LoadGenerator implements AutoCloseable {
             while (tally.done.get() < schedule.sent && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(1_000_000);
             }
-            if (schedule.finished.getCount() > 0 || tally.done.get() < schedule.sent) {
+            if (schedule.finished.getCount() > 0) {
+                throw new IllegalStateException(target + ": the load generator's schedule did not finish");
+            }
+            if (tally.done.get() < schedule.sent) {
                 throw new IllegalStateException(target + ": " + (schedule.sent - tally.done.get())
                         + " requests unanswered 30 s after the run");
             }
