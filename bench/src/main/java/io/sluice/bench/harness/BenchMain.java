@@ -399,7 +399,7 @@ public final class BenchMain {
                 LoadGenerator.Step s = load.run("gw-" + build, url, w, key, rate, length, false, process);
                 all.add(s);
                 return s;
-            }, () -> stack.prometheus(url), o);
+            }, scrape(stack, process), o);
         }
         List<AbComparison.Hold> holds = new ArrayList<>();
         for (int pair = 1; pair <= o.comparePairs(); pair++) {
@@ -510,9 +510,7 @@ public final class BenchMain {
         };
         java.util.function.DoubleFunction<LoadGenerator.Step> at = rate -> run.apply(rate, o.step());
         double start = o.startRate() > 0 ? o.startRate() : w.eventsPerRequest() == 1 ? 1_000 : 5_000;
-        // The gateway's metrics are read around its latency runs, as Prometheus reads them in
-        // production; the ceiling has none.
-        Runnable scrape = process == stack.gateway ? () -> stack.prometheus(stack.gatewayUrl) : () -> { };
+        Runnable scrape = scrape(stack, process);
         if (o.quick()) {
             // --settle: one rate after the JIT has settled, an A/B of a build or a JVM flag at one
             // load. Otherwise a short warm-up so the first requests do not measure class loading.
@@ -556,6 +554,21 @@ public final class BenchMain {
         return warm;
     }
 
+    /** The base URL of {@code process}'s Prometheus metrics: a gateway's; null for the ceiling, which has none. */
+    private static String metricsUrl(Stack stack, ChildProcess process) {
+        return process == stack.gateway ? stack.gatewayUrl
+                : stack.gatewayB != null && process == stack.gatewayB ? stack.gatewayBUrl : null;
+    }
+
+    /**
+     * Reads {@code process}'s metrics, as the latency runs do around each run and Prometheus does in
+     * production (nothing for the ceiling).
+     */
+    private static Runnable scrape(Stack stack, ChildProcess process) {
+        String url = metricsUrl(stack, process);
+        return url == null ? () -> { } : () -> stack.prometheus(url);
+    }
+
     /** A fixed-rate run with the broker's CPU per acknowledged event over the same time. */
     record Timed(LoadGenerator.Step step, double brokerCpuMicrosPerEvent, double brokerCores, HistogramWindow kafkaAck,
             HistogramWindow gatewayRequest) {
@@ -566,8 +579,7 @@ public final class BenchMain {
 
     private static Timed timed(Options o, LoadGenerator load, Workload w, String name, String url, String key,
             boolean fixedAck, ChildProcess process, Stack stack, double rate, List<LoadGenerator.Step> all) {
-        String metricsUrl = process == stack.gateway ? stack.gatewayUrl
-                : stack.gatewayB != null && process == stack.gatewayB ? stack.gatewayBUrl : null;
+        String metricsUrl = metricsUrl(stack, process);
         boolean gateway = metricsUrl != null;
         String before = gateway ? stack.prometheus(metricsUrl) : null;
         Duration brokerBefore = stack.kafka.cpu();

@@ -103,6 +103,7 @@ final class Http1Client implements AutoCloseable {
     private void expire() {
         long now = System.nanoTime();
         for (Pool pool : pools.values()) {
+            // A copy: closing on the event loop can run channelInactive at once, which edits pool.all.
             for (Connection c : new ArrayList<>(pool.all)) {
                 if (c.answer != null && now - c.sentAt > responseTimeoutNanos) {
                     c.timedOut = true;

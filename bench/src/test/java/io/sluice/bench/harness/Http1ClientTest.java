@@ -110,6 +110,12 @@ class Http1ClientTest {
         return answers;
     }
 
+    private static void assertEveryAnswer(List<CompletableFuture<String>> answers, String expected) throws Exception {
+        for (CompletableFuture<String> a : answers) {
+            assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo(expected);
+        }
+    }
+
     private static ByteBuf post(String body) {
         return Unpooled.copiedBuffer("POST /v1/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "X-Key: k1\r\nContent-Length: " + body.length() + "\r\n\r\n" + body, StandardCharsets.US_ASCII);
@@ -122,9 +128,7 @@ class Http1ClientTest {
 
         List<CompletableFuture<String>> answers = sendAll(client, to, post("{\"n\":12345}"), 200);
 
-        for (CompletableFuture<String> a : answers) {
-            assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo("202 {\"accepted\":11}");
-        }
+        assertEveryAnswer(answers, "202 {\"accepted\":11}");
         assertThat(connections).hasSizeBetween(1, 4);
         assertThat(seen).hasSize(200).allMatch(s -> s.equals("POST /v1/x application/json k1 {\"n\":12345}"));
     }
@@ -157,9 +161,7 @@ class Http1ClientTest {
 
         List<CompletableFuture<String>> answers = sendAll(client, to, post("{}"), 20);
 
-        for (CompletableFuture<String> a : answers) {
-            assertThat(a.get(10, TimeUnit.SECONDS)).isEqualTo("202 {\"accepted\":2}");
-        }
+        assertEveryAnswer(answers, "202 {\"accepted\":2}");
         assertThat(connections).hasSize(20);
     }
 
