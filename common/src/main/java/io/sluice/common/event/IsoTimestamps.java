@@ -100,13 +100,34 @@ public final class IsoTimestamps {
      * event. Years outside 0000–9999 go to the JDK.
      */
     public static String format(Instant t) {
+        byte[] out = new byte[formattedLength(t)];
+        formatInto(t, out, 0);
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The length of {@link #format}'s string for {@code t} (all ASCII, so also its bytes). */
+    public static int formattedLength(Instant t) {
         long secs = t.getEpochSecond();
         if (secs < FIRST_FAST_SECOND || secs > LAST_FAST_SECOND) {
-            return t.toString();
+            return t.toString().length();
+        }
+        int fraction = fractionDigits(t.getNano());
+        return 20 + (fraction == 0 ? 0 : fraction + 1);
+    }
+
+    /**
+     * Writes {@link #format}'s string for {@code t} as ASCII bytes into {@code out} at {@code at}
+     * ({@link #formattedLength} of them); returns the index after them.
+     */
+    public static int formatInto(Instant t, byte[] out, int at) {
+        long secs = t.getEpochSecond();
+        if (secs < FIRST_FAST_SECOND || secs > LAST_FAST_SECOND) {
+            byte[] jdk = t.toString().getBytes(StandardCharsets.ISO_8859_1);
+            System.arraycopy(jdk, 0, out, at, jdk.length);
+            return at + jdk.length;
         }
         int nano = t.getNano();
-        int fraction = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
-        byte[] out = new byte[20 + (fraction == 0 ? 0 : fraction + 1)];
+        int fraction = fractionDigits(nano);
         long days = Math.floorDiv(secs, 86_400L);
         int secondOfDay = (int) Math.floorMod(secs, 86_400L);
         // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted).
@@ -119,25 +140,29 @@ public final class IsoTimestamps {
         int day = dayOfYear - (153 * mp + 2) / 5 + 1;
         int month = mp < 10 ? mp + 3 : mp - 9;
         long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-        put(out, 0, (int) year, 4);
-        out[4] = '-';
-        put(out, 5, month, 2);
-        out[7] = '-';
-        put(out, 8, day, 2);
-        out[10] = 'T';
-        put(out, 11, secondOfDay / 3600, 2);
-        out[13] = ':';
-        put(out, 14, secondOfDay / 60 % 60, 2);
-        out[16] = ':';
-        put(out, 17, secondOfDay % 60, 2);
-        int at = 19;
+        put(out, at, (int) year, 4);
+        out[at + 4] = '-';
+        put(out, at + 5, month, 2);
+        out[at + 7] = '-';
+        put(out, at + 8, day, 2);
+        out[at + 10] = 'T';
+        put(out, at + 11, secondOfDay / 3600, 2);
+        out[at + 13] = ':';
+        put(out, at + 14, secondOfDay / 60 % 60, 2);
+        out[at + 16] = ':';
+        put(out, at + 17, secondOfDay % 60, 2);
+        int i = at + 19;
         if (fraction > 0) {
-            out[at++] = '.';
-            put(out, at, nano / (fraction == 3 ? 1_000_000 : fraction == 6 ? 1_000 : 1), fraction);
-            at += fraction;
+            out[i++] = '.';
+            put(out, i, nano / (fraction == 3 ? 1_000_000 : fraction == 6 ? 1_000 : 1), fraction);
+            i += fraction;
         }
-        out[at] = 'Z';
-        return new String(out, StandardCharsets.ISO_8859_1);
+        out[i++] = 'Z';
+        return i;
+    }
+
+    private static int fractionDigits(int nano) {
+        return nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1_000 == 0 ? 6 : 9;
     }
 
     private static void put(byte[] out, int at, int value, int width) {

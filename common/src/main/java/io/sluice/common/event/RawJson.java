@@ -38,6 +38,12 @@ public final class RawJson implements SerializableString {
         return length;
     }
 
+    /** Copies the bytes into {@code out} at {@code at}; returns the index after them. */
+    public int copyTo(byte[] out, int at) {
+        System.arraycopy(source, offset, out, at, length);
+        return at + length;
+    }
+
     /**
      * A node standing for these bytes: it writes as them wherever it is written, and it is not an
      * object node (nothing reads fields from it). For a block checked while it streamed past and

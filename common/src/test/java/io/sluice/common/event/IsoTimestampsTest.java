@@ -31,6 +31,7 @@ class IsoTimestampsTest {
                 Instant.parse("2000-03-01T00:00:00Z"), Instant.parse("2100-02-28T12:00:00.000000001Z"));
         for (Instant t : edges) {
             assertThat(IsoTimestamps.format(t)).isEqualTo(t.toString());
+            assertWrittenInPlace(t);
         }
         for (int i = 0; i < 300_000; i++) {
             long secs = first + (long) (random.nextDouble() * (last - first + 1));
@@ -42,7 +43,20 @@ class IsoTimestampsTest {
             };
             Instant t = Instant.ofEpochSecond(secs, nano);
             assertThat(IsoTimestamps.format(t)).as("%s", t).isEqualTo(t.toString());
+            if (i % 100 == 0) {
+                assertWrittenInPlace(t);
+            }
         }
+    }
+
+    /** Into a larger array, between two marks it must leave alone. */
+    private static void assertWrittenInPlace(Instant t) {
+        String expected = t.toString();
+        assertThat(IsoTimestamps.formattedLength(t)).as("%s", t).isEqualTo(expected.length());
+        byte[] out = new byte[expected.length() + 4];
+        java.util.Arrays.fill(out, (byte) '#');
+        assertThat(IsoTimestamps.formatInto(t, out, 2)).isEqualTo(expected.length() + 2);
+        assertThat(new String(out, java.nio.charset.StandardCharsets.ISO_8859_1)).as("%s", t).isEqualTo("##" + expected + "##");
     }
 
     @Test
