@@ -22,7 +22,7 @@ public class EventWriter {
         "platform", "app_version", "session_id", "type", "dialect", "request_id", "user_data", "device",
         "location", "payload", "tags", "custom"};
 
-    private static final String CREATE_STAGING =
+    static final String CREATE_STAGING =
             "CREATE TEMP TABLE IF NOT EXISTS sluice_staging (LIKE events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
     private static final String COPY = "COPY sluice_staging (" + String.join(", ", COLUMNS) + ") FROM STDIN";
     private static final String COLS = String.join(", ", COLUMNS);
