@@ -14,7 +14,8 @@ import tools.jackson.databind.JsonNode;
  * few ASCII fields around copied slices, and the value is sized exactly before it is written.
  * Driving Jackson's generator field by field was a thirteenth of the gateway's CPU on 50-event
  * batches (docs/benchmarks.md). The bytes are exactly those {@link EventCodec}'s generator writes
- * for the same batch; a batch that does not qualify is left to the generator.
+ * for the same batch (the codec checks that its mapper writes JSON this way before it uses this
+ * writer); a batch that does not qualify is left to the generator.
  */
 final class CopiedBatchWriter {
 
@@ -54,14 +55,14 @@ final class CopiedBatchWriter {
             blocks[3 * i] = payload;
             blocks[3 * i + 1] = tags;
             blocks[3 * i + 2] = custom;
-            size += EVENT_ID.length + e.eventId().length() + TYPE.length + e.type().length() + TIMESTAMP.length
+            size += (long) EVENT_ID.length + e.eventId().length() + TYPE.length + e.type().length() + TIMESTAMP.length
                     + IsoTimestamps.formattedLength(e.timestamp()) + PAYLOAD.length + payload.length() + 1
                     + (tags == null ? 0 : TAGS.length + tags.length())
                     + (custom == null ? 0 : CUSTOM.length + custom.length());
         }
         byte[] envelope = envelopes.apply(head);
         size += envelope.length - 1;
-        if (size > Integer.MAX_VALUE - 8) {
+        if (envelope.length == 0 || envelope[envelope.length - 1] != '}' || size > Integer.MAX_VALUE - 8) {
             return null;
         }
         byte[] out = new byte[(int) size];

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.json.JsonWriteFeature;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,7 +61,7 @@ class CopiedBatchWriterTest {
             JsonNode custom = i % 5 == 0 ? null : blocks.get(2).node(json.getNodeFactory());
             events.add(new CanonicalEvent("evt_01KBCZ" + String.format("%020d", i), "req_01KBCZ1", "prj_1",
                     "my-app \"é\"", "ios", "2.4.1", "sess_\u00fc\\1", i % 2 == 0 ? "page_hit" : "network_error",
-                    received.minusNanos(i * 1_000_123L), received, Dialect.CC, user, device, location, payload, tags, custom));
+                    received.minusNanos(new long[] {1_000_000_000L, 3_000_000L, 4_000L, 1_000_123L}[i % 4] * i), received, Dialect.CC, user, device, location, payload, tags, custom));
         }
         return events;
     }
@@ -91,47 +93,101 @@ class CopiedBatchWriterTest {
 
     @Test
     void anElementTheGeneratorMustWriteLeavesTheWholeBatchToIt() {
+        JsonNode other = json.readTree("{\"id\":\"u2\"}");
         List<UnaryOperator<CanonicalEvent>> changes = List.of(
-                e -> with(e, e.eventId(), e.type(), "other-session", e.receivedAt(), e.user(), e.payload(), e.tags()),
-                e -> with(e, e.eventId(), e.type(), e.sessionId(), e.receivedAt().plusMillis(1), e.user(), e.payload(), e.tags()),
-                e -> with(e, e.eventId(), e.type(), e.sessionId(), e.receivedAt(), json.readTree("{\"id\":\"u2\"}"),
-                        e.payload(), e.tags()),
-                e -> with(e, "evt_\u00e9", e.type(), e.sessionId(), e.receivedAt(), e.user(), e.payload(), e.tags()),
-                e -> with(e, e.eventId(), "page\"hit", e.sessionId(), e.receivedAt(), e.user(), e.payload(), e.tags()),
-                e -> with(e, e.eventId(), "page\\hit", e.sessionId(), e.receivedAt(), e.user(), e.payload(), e.tags()),
-                e -> with(e, e.eventId(), "page\nhit", e.sessionId(), e.receivedAt(), e.user(), e.payload(), e.tags()),
-                // A block that is a tree with no bytes behind it (a policy rewrote it).
-                e -> with(e, e.eventId(), e.type(), e.sessionId(), e.receivedAt(), e.user(),
-                        json.readTree("{\"screen\":\"edited\"}"), e.tags()),
-                e -> with(e, e.eventId(), e.type(), e.sessionId(), e.receivedAt(), e.user(), e.payload(),
-                        json.readTree("{\"k\":\"edited\"}")));
+                e -> with(e, "request_id", "req_other"),
+                e -> with(e, "project_id", "prj_other"),
+                e -> with(e, "app_id", "other-app"),
+                e -> with(e, "platform", null),
+                e -> with(e, "app_version", "2.4.2"),
+                e -> with(e, "session_id", "other-session"),
+                e -> with(e, "received_at", e.receivedAt().plusMillis(1)),
+                e -> with(e, "dialect", Dialect.FLAT),
+                e -> with(e, "user", other),
+                e -> with(e, "device", null),
+                e -> with(e, "location", other),
+                e -> with(e, "event_id", "evt_\u00e9"),
+                e -> with(e, "event_id", "evt_\u007f"),
+                e -> with(e, "type", "page\"hit"),
+                e -> with(e, "type", "page\\hit"),
+                e -> with(e, "type", "page\nhit"),
+                // Blocks that are trees with no bytes behind them (a policy rewrote them).
+                e -> with(e, "payload", json.readTree("{\"screen\":\"edited\"}")),
+                e -> with(e, "tags", json.readTree("{\"k\":\"edited\"}")),
+                e -> with(e, "custom", json.readTree("{\"c\":\"edited\"}")));
         for (UnaryOperator<CanonicalEvent> change : changes) {
             List<CanonicalEvent> events = new ArrayList<>(request());
             events.set(7, change.apply(events.get(7)));
-            assertThat(CopiedBatchWriter.write(head -> envelope(events), events, raw)).isNull();
-            byte[] encoded = codec.encodeBatch(events, raw);
-            assertThat(encoded).isEqualTo(codec.generatedBatch(events, raw));
-            assertThat(codec.decode(encoded).get(7)).isEqualTo(codec.decode(codec.encode(events.get(7), raw)).get(0));
+            assertThat(CopiedBatchWriter.write(head -> envelope(events), events, raw)).as("%s", events.get(7)).isNull();
+            assertThat(codec.decode(codec.encodeBatch(events, raw)).get(7))
+                    .isEqualTo(codec.decode(codec.encode(events.get(7), raw)).get(0));
         }
     }
 
     @Test
     void anEqualButSeparateEnvelopeBlockStillShares() {
         List<CanonicalEvent> events = new ArrayList<>(request());
-        CanonicalEvent e = events.get(3);
-        events.set(3, with(e, e.eventId(), e.type(), e.sessionId(), e.receivedAt(), e.user().deepCopy(), e.payload(), e.tags()));
-        assertThat(CopiedBatchWriter.write(head -> envelope(events), events, raw)).isEqualTo(codec.generatedBatch(events, raw));
+        events.set(3, with(events.get(3), "user", events.get(3).user().deepCopy()));
+        assertThat(CopiedBatchWriter.write(head -> envelope(events), events, raw)).isNotNull()
+                .isEqualTo(codec.generatedBatch(events, raw));
     }
 
-    private static CanonicalEvent with(CanonicalEvent e, String id, String type, String session, Instant received,
-            JsonNode user, JsonNode payload, JsonNode tags) {
-        return new CanonicalEvent(id, e.requestId(), e.projectId(), e.appId(), e.platform(), e.appVersion(), session,
-                type, e.timestamp(), received, e.dialect(), user, e.device(), e.location(), payload, tags, e.custom());
+    @Test
+    void idsAndTypesOfAnyPrintableCharacterButQuoteAndBackslashAreCopiedAsTheGeneratorWritesThem() {
+        StringBuilder printable = new StringBuilder();
+        for (char c = 0x20; c < 0x7f; c++) {
+            if (c != '"' && c != '\\') {
+                printable.append(c);
+            }
+        }
+        List<CanonicalEvent> events = new ArrayList<>(request());
+        events.set(0, with(events.get(0), "event_id", "evt_" + printable));
+        events.set(1, with(events.get(1), "type", printable.toString()));
+        assertThat(CopiedBatchWriter.write(head -> envelope(events), events, raw)).isNotNull()
+                .isEqualTo(codec.generatedBatch(events, raw));
+    }
+
+    @Test
+    void jsonNullTagsAndCustomAreLeftOutAsTheGeneratorLeavesThemOut() {
+        List<CanonicalEvent> events = new ArrayList<>(request());
+        events.set(2, with(with(events.get(2), "tags", json.nullNode()), "custom", json.missingNode()));
+        byte[] copied = CopiedBatchWriter.write(head -> envelope(events), events, raw);
+        assertThat(copied).isNotNull().isEqualTo(codec.generatedBatch(events, raw));
+        assertThat(codec.decode(copied).get(2).tags()).isNull();
+    }
+
+    @Test
+    void aCodecWhoseMapperWritesJsonDifferentlyLeavesEveryBatchToItsGenerator() {
+        List<CanonicalEvent> events = new ArrayList<>(request());
+        events.set(0, with(events.get(0), "event_id", "evt_a/b"));
+        byte[] usual = codec.encodeBatch(events, raw);
+        assertThat(CopiedBatchWriter.write(head -> envelope(events), events, raw)).isEqualTo(usual);
+        for (JsonMapper mapper : List.of(JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES).build(),
+                JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build())) {
+            EventCodec other = new EventCodec(mapper);
+            byte[] encoded = other.encodeBatch(events, raw);
+            assertThat(encoded).isEqualTo(other.generatedBatch(events, raw)).isNotEqualTo(usual);
+            assertThat(other.decode(encoded)).isEqualTo(codec.decode(usual));
+        }
+    }
+
+    /** {@code e} with one field, named as on the wire, set to {@code value}. */
+    private static CanonicalEvent with(CanonicalEvent e, String field, Object value) {
+        String s = value instanceof String v ? v : null;
+        JsonNode n = value instanceof JsonNode v ? v : null;
+        return new CanonicalEvent(field.equals("event_id") ? s : e.eventId(), field.equals("request_id") ? s : e.requestId(),
+                field.equals("project_id") ? s : e.projectId(), field.equals("app_id") ? s : e.appId(),
+                field.equals("platform") ? s : e.platform(), field.equals("app_version") ? s : e.appVersion(),
+                field.equals("session_id") ? s : e.sessionId(), field.equals("type") ? s : e.type(), e.timestamp(),
+                field.equals("received_at") ? (Instant) value : e.receivedAt(), field.equals("dialect") ? s : e.dialect(),
+                field.equals("user") ? n : e.user(), field.equals("device") ? n : e.device(),
+                field.equals("location") ? n : e.location(), field.equals("payload") ? n : e.payload(),
+                field.equals("tags") ? n : e.tags(), field.equals("custom") ? n : e.custom());
     }
 
     /** The envelope as the codec writes it: the generated batch up to its events, closed. */
     private byte[] envelope(List<CanonicalEvent> events) {
         String generated = new String(codec.generatedBatch(events, raw), StandardCharsets.UTF_8);
-        return (generated.substring(0, generated.indexOf(",\"events\":[")) + "}").getBytes(StandardCharsets.UTF_8);
+        return (generated.substring(0, generated.indexOf(",\"events\":[{\"event_id\":")) + "}").getBytes(StandardCharsets.UTF_8);
     }
 }

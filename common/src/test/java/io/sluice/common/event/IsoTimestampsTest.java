@@ -43,7 +43,7 @@ class IsoTimestampsTest {
             };
             Instant t = Instant.ofEpochSecond(secs, nano);
             assertThat(IsoTimestamps.format(t)).as("%s", t).isEqualTo(t.toString());
-            if (i % 100 == 0) {
+            if (i % 100 < 4) {
                 assertWrittenInPlace(t);
             }
         }
