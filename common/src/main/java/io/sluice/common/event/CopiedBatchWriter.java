@@ -46,9 +46,9 @@ final class CopiedBatchWriter {
             if (!sharesEnvelope(e, head) || !plainAscii(e.eventId()) || !plainAscii(e.type())) {
                 return null;
             }
-            RawJson payload = asSent(e.payload(), raw);
-            RawJson tags = asSent(e.tags(), raw);
-            RawJson custom = asSent(e.custom(), raw);
+            RawJson payload = EventCodec.asSent(e.payload(), raw);
+            RawJson tags = EventCodec.asSent(e.tags(), raw);
+            RawJson custom = EventCodec.asSent(e.custom(), raw);
             if (payload == null || (tags == null && present(e.tags())) || (custom == null && present(e.custom()))) {
                 return null;
             }
@@ -127,14 +127,6 @@ final class CopiedBatchWriter {
 
     private static boolean present(JsonNode block) {
         return block != null && !block.isNull() && !block.isMissingNode();
-    }
-
-    private static RawJson asSent(JsonNode block, Map<JsonNode, RawJson> raw) {
-        if (block == null) {
-            return null;
-        }
-        RawJson bytes = RawJson.of(block);
-        return bytes != null || raw.isEmpty() ? bytes : raw.get(block);
     }
 
     private static int put(byte[] out, int at, byte[] bytes) {

@@ -165,7 +165,7 @@ public final class EventCodec {
     }
 
     /** The bytes a block was sent as: it stands for them ({@link RawJson#node}) or {@code raw} maps it to them. */
-    private static RawJson asSent(JsonNode block, Map<JsonNode, RawJson> raw) {
+    static RawJson asSent(JsonNode block, Map<JsonNode, RawJson> raw) {
         RawJson bytes = RawJson.of(block);
         return bytes != null || block == null || raw.isEmpty() ? bytes : raw.get(block);
     }
