@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  * what a CC request makes: its own id, type and time, everything else equal to the envelope, and
  * its payload, tags and custom blocks kept as the bytes they were sent as. Then an element is a
  * few ASCII fields around copied slices, and the value is sized exactly before it is written.
- * Driving Jackson's generator field by field was a thirteenth of the gateway's CPU on 50-event
+ * Driving Jackson's generator field by field was 8 % of the gateway's CPU on 50-event
  * batches (docs/benchmarks.md). The bytes are exactly those {@link EventCodec}'s generator writes
  * for the same batch (the codec checks that its mapper writes JSON this way before it uses this
  * writer); a batch that does not qualify is left to the generator.
