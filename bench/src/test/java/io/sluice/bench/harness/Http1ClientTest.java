@@ -172,8 +172,7 @@ class Http1ClientTest {
 
         CompletableFuture<String> answer = sendAll(client, to, post("{}"), 1).get(0);
 
-        assertThat(answer).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
-                .withCauseInstanceOf(TimeoutException.class);
+        assertFailsWith(answer, Duration.ofSeconds(10), TimeoutException.class);
     }
 
     @Test
@@ -187,8 +186,7 @@ class Http1ClientTest {
         CompletableFuture<String> answer = sendAll(client, new InetSocketAddress("127.0.0.1", closedPort), post("{}"), 1)
                 .get(0);
 
-        assertThat(answer).failsWithin(Duration.ofSeconds(15)).withThrowableOfType(ExecutionException.class)
-                .withCauseInstanceOf(java.net.ConnectException.class);
+        assertFailsWith(answer, Duration.ofSeconds(15), java.net.ConnectException.class);
     }
 
     @Test
@@ -215,8 +213,13 @@ class Http1ClientTest {
 
         CompletableFuture<String> answer = sendAll(client, to, post("{}"), 1).get(0);
 
-        assertThat(answer).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
-                .withCauseInstanceOf(ClosedChannelException.class);
+        assertFailsWith(answer, Duration.ofSeconds(10), ClosedChannelException.class);
         assertThat(seen).hasSize(1);
     }
+
+    /** The request failed within {@code within}, for {@code cause}. */
+    private static void assertFailsWith(CompletableFuture<String> answer, Duration within, Class<? extends Throwable> cause) {
+        assertThat(answer).failsWithin(within).withThrowableOfType(ExecutionException.class).withCauseInstanceOf(cause);
+    }
+
 }
