@@ -96,8 +96,8 @@ final class LoadGenerator implements AutoCloseable {
         Duration cpuBefore = measured.cpu();
         Duration harnessBefore = MachineCpu.harness();
         Duration busyBefore = MachineCpu.busy();
-        RunQueueWait targetWaitBefore = RunQueueWait.of(measured.pid());
-        RunQueueWait harnessWaitBefore = RunQueueWait.of(ProcessHandle.current().pid());
+        ThreadTimes targetThreadsBefore = ThreadTimes.of(measured.pid());
+        ThreadTimes harnessThreadsBefore = ThreadTimes.of(ProcessHandle.current().pid());
         long wallBefore = System.nanoTime();
         Schedule schedule = new Schedule(address, requests, System.nanoTime() + 20_000_000L, interval, count, tally);
         try {
@@ -117,11 +117,16 @@ final class LoadGenerator implements AutoCloseable {
         } finally {
             requests.forEach(ByteBuf::release);
         }
-        Duration cpu = measured.cpu().minus(cpuBefore);
+        Duration targetTicks = measured.cpu().minus(cpuBefore);
+        Duration harnessTicks = MachineCpu.harness().minus(harnessBefore);
         Duration wall = Duration.ofNanos(System.nanoTime() - wallBefore);
-        Cores cores = Cores.of(wall, cpu, MachineCpu.harness().minus(harnessBefore), busyBefore, MachineCpu.busy(),
-                RunQueueWait.between(targetWaitBefore, RunQueueWait.of(measured.pid())),
-                RunQueueWait.between(harnessWaitBefore, RunQueueWait.of(ProcessHandle.current().pid())));
+        ThreadTimes targetThreads = ThreadTimes.of(measured.pid());
+        ThreadTimes harnessThreads = ThreadTimes.of(ProcessHandle.current().pid());
+        Duration cpu = ThreadTimes.cpu(targetTicks, ThreadTimes.ranBetween(targetThreadsBefore, targetThreads));
+        Cores cores = Cores.of(wall, cpu,
+                ThreadTimes.cpu(harnessTicks, ThreadTimes.ranBetween(harnessThreadsBefore, harnessThreads)),
+                busyBefore, MachineCpu.busy(), ThreadTimes.waitedBetween(targetThreadsBefore, targetThreads),
+                ThreadTimes.waitedBetween(harnessThreadsBefore, harnessThreads));
         return new Step(target, eventsPerSecond, duration, schedule.sent, tally.ok.sum(), tally.acked.sum(),
                 tally.rejected.sum(), tally.unacked.sum(), Map.copyOf(tally.statuses), tally.failures.sum(),
                 schedule.overloaded, tally.latency, cpu, wall, cores);
