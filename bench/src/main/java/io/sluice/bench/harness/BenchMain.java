@@ -616,8 +616,10 @@ public final class BenchMain {
                 s.target(), c.target(), c.loadGenerator(),
                 c.machineBusy() == null ? "" : String.format(", machine %.2f", c.machineBusy())));
         if (c.targetWaiting() != null && c.loadGeneratorWaiting() != null) {
-            log(String.format("      waiting for a core (threads runnable, no CPU free): %s %.2f, load generator %.2f",
-                    s.target(), c.targetWaiting(), c.loadGeneratorWaiting()));
+            log(String.format("      waiting for a core (threads runnable, no CPU free): %s %.2f, load generator %.2f%s",
+                    s.target(), c.targetWaiting(), c.loadGeneratorWaiting(),
+                    c.ioStalled() == null ? "" : String.format("; some task stalled on I/O %.0f %% of the step",
+                            100 * c.ioStalled())));
         }
     }
 

@@ -61,18 +61,24 @@ final class LoadGenerator implements AutoCloseable {
      * machine (null where {@code /proc/stat} is missing). {@code targetWaiting} and
      * {@code loadGeneratorWaiting}: the time their threads were runnable but waiting for a CPU, in
      * the same unit (null where {@code schedstat} is missing); 0.5 means that on average half a
-     * thread's worth of work was queued for a core throughout the step.
+     * thread's worth of work was queued for a core throughout the step. {@code ioStalled}: the
+     * share of the step during which some task on the machine was stalled on I/O (0 to 1; null
+     * where {@code /proc/pressure/io} is missing).
      */
     record Cores(double target, double loadGenerator, Double machineBusy, Double targetWaiting,
-            Double loadGeneratorWaiting) {
+            Double loadGeneratorWaiting, Double ioStalled) {
 
-        /** {@code targetWaited} and {@code loadGeneratorWaited}: their threads' waits over the step, or null. */
+        /**
+         * {@code targetWaited} and {@code loadGeneratorWaited}: their threads' waits over the step,
+         * {@code ioStalled} the machine's I/O stall time over it; each may be null.
+         */
         static Cores of(Duration wall, Duration target, Duration loadGenerator, Duration busyBefore, Duration busyAfter,
-                Duration targetWaited, Duration loadGeneratorWaited) {
+                Duration targetWaited, Duration loadGeneratorWaited, Duration ioStalled) {
             double seconds = Math.max(1e-9, wall.toNanos() / 1e9);
             return new Cores(perSecond(target, seconds), perSecond(loadGenerator, seconds),
                     busyBefore == null || busyAfter == null ? null : perSecond(busyAfter.minus(busyBefore), seconds),
-                    perSecond(targetWaited, seconds), perSecond(loadGeneratorWaited, seconds));
+                    perSecond(targetWaited, seconds), perSecond(loadGeneratorWaited, seconds),
+                    perSecond(ioStalled, seconds));
         }
 
         private static Double perSecond(Duration d, double seconds) {
@@ -96,6 +102,7 @@ final class LoadGenerator implements AutoCloseable {
         Duration cpuBefore = measured.cpu();
         Duration harnessBefore = MachineCpu.harness();
         Duration busyBefore = MachineCpu.busy();
+        Duration ioStalledBefore = MachineCpu.ioStalled();
         ThreadTimes targetThreadsBefore = ThreadTimes.of(measured.pid());
         ThreadTimes harnessThreadsBefore = ThreadTimes.of(ProcessHandle.current().pid());
         long wallBefore = System.nanoTime();
@@ -120,13 +127,15 @@ final class LoadGenerator implements AutoCloseable {
         Duration targetTicks = measured.cpu().minus(cpuBefore);
         Duration harnessTicks = MachineCpu.harness().minus(harnessBefore);
         Duration wall = Duration.ofNanos(System.nanoTime() - wallBefore);
+        Duration ioStalledAfter = MachineCpu.ioStalled();
         ThreadTimes targetThreads = ThreadTimes.of(measured.pid());
         ThreadTimes harnessThreads = ThreadTimes.of(ProcessHandle.current().pid());
         Duration cpu = ThreadTimes.cpu(targetTicks, ThreadTimes.ranBetween(targetThreadsBefore, targetThreads));
         Cores cores = Cores.of(wall, cpu,
                 ThreadTimes.cpu(harnessTicks, ThreadTimes.ranBetween(harnessThreadsBefore, harnessThreads)),
                 busyBefore, MachineCpu.busy(), ThreadTimes.waitedBetween(targetThreadsBefore, targetThreads),
-                ThreadTimes.waitedBetween(harnessThreadsBefore, harnessThreads));
+                ThreadTimes.waitedBetween(harnessThreadsBefore, harnessThreads),
+                ioStalledBefore == null || ioStalledAfter == null ? null : ioStalledAfter.minus(ioStalledBefore));
         return new Step(target, eventsPerSecond, duration, schedule.sent, tally.ok.sum(), tally.acked.sum(),
                 tally.rejected.sum(), tally.unacked.sum(), Map.copyOf(tally.statuses), tally.failures.sum(),
                 schedule.overloaded, tally.latency, cpu, wall, cores);

@@ -15,6 +15,7 @@ final class MachineCpu {
     /** {@code getconf CLK_TCK} on Linux, 100 on every mainstream architecture. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final Path STAT = Path.of("/proc/stat");
+    private static final Path IO_PRESSURE = Path.of("/proc/pressure/io");
 
     private MachineCpu() {
     }
@@ -47,6 +48,34 @@ final class MachineCpu {
     /** Clock ticks, the unit of {@code /proc} CPU times, as a duration. */
     static Duration ticks(long ticks) {
         return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /**
+     * Time so far during which at least one task on the machine was stalled waiting for I/O (the
+     * {@code some} line of Linux's pressure stall information, {@code /proc/pressure/io}); null
+     * where the kernel does not keep it. A step whose every process sat idle while this grew was
+     * held up by the disk (the broker's writes throttled by the page cache's writeback), not by a
+     * core.
+     */
+    static Duration ioStalled() {
+        try {
+            return ioStalled(Files.readAllLines(IO_PRESSURE).getFirst());
+        } catch (IOException | RuntimeException unavailable) {
+            return null;
+        }
+    }
+
+    /** The {@code total=} microseconds of a pressure file's {@code some} line. */
+    static Duration ioStalled(String someLine) {
+        if (!someLine.startsWith("some ")) {
+            throw new IllegalArgumentException("not the some line of a pressure file: " + someLine);
+        }
+        for (String field : someLine.trim().split("\\s+")) {
+            if (field.startsWith("total=")) {
+                return Duration.ofNanos(Long.parseLong(field.substring("total=".length())) * 1000);
+            }
+        }
+        throw new IllegalArgumentException("no total in the pressure line: " + someLine);
     }
 
     /** CPU time (user + system) of this JVM so far: the load generator's while a step runs. */

@@ -48,6 +48,7 @@ class BenchQuickIT {
             assertThat(gw.cores().targetWaiting()).as(w.name() + " gateway waiting for a core").isNotNull().isNotNegative();
             assertThat(gw.cores().loadGeneratorWaiting()).as(w.name() + " load generator waiting").isNotNull()
                     .isNotNegative();
+            assertThat(gw.cores().ioStalled()).as(w.name() + " I/O stalled share").isNotNull().isNotNegative();
             // Both targets at the one quick rate: the same-load comparison is that pair.
             BenchMain.SameLoad same = w.sameLoad();
             assertThat(same).as(w.name() + " same-load comparison").isNotNull();

@@ -45,11 +45,31 @@ class MachineCpuTest {
     @Test
     void coresAreCpuOverWallTime() {
         LoadGenerator.Cores c = LoadGenerator.Cores.of(Duration.ofSeconds(10), Duration.ofSeconds(12), Duration.ofSeconds(3),
-                Duration.ofSeconds(100), Duration.ofSeconds(119), null, null);
+                Duration.ofSeconds(100), Duration.ofSeconds(119), null, null, Duration.ofMillis(2500));
         assertThat(c.target()).isEqualTo(1.2);
         assertThat(c.loadGenerator()).isEqualTo(0.3);
         assertThat(c.machineBusy()).isEqualTo(1.9);
-        assertThat(LoadGenerator.Cores.of(Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, null, null, null, null)
-                .machineBusy()).isNull();
+        assertThat(c.ioStalled()).as("share of the step").isEqualTo(0.25);
+        LoadGenerator.Cores none = LoadGenerator.Cores.of(Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, null, null,
+                null, null, null);
+        assertThat(none.machineBusy()).isNull();
+        assertThat(none.ioStalled()).isNull();
+    }
+
+    @Test
+    void readsTheTotalOfThePressureFilesSomeLine() {
+        assertThat(MachineCpu.ioStalled("some avg10=0.25 avg60=0.34 avg300=0.26 total=669937217"))
+                .isEqualTo(Duration.ofNanos(669_937_217_000L));
+        assertThatThrownBy(() -> MachineCpu.ioStalled("full avg10=0.17 avg60=0.19 avg300=0.15 total=426792509"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MachineCpu.ioStalled("some avg10=0.25")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theMachinesIoPressureCanBeRead() {
+        // Linux 4.20+ with PSI, as on CI and the benchmark machines: a total that never runs backwards.
+        Duration first = MachineCpu.ioStalled();
+        assertThat(first).isNotNull().isGreaterThanOrEqualTo(Duration.ZERO);
+        assertThat(MachineCpu.ioStalled()).isGreaterThanOrEqualTo(first);
     }
 }

@@ -18,7 +18,7 @@ class RateSearchTest {
             h.recordValue((long) (p99Ms * 1000));
         }
         return new LoadGenerator.Step("sim", rate, Duration.ofSeconds(1), 10, 10, 10, 0, 0, Map.of(200, 10L), 0, false, h,
-                Duration.ZERO, Duration.ofSeconds(1), new LoadGenerator.Cores(0, 0, null, null, null));
+                Duration.ZERO, Duration.ofSeconds(1), new LoadGenerator.Cores(0, 0, null, null, null, null));
     }
 
     @Test

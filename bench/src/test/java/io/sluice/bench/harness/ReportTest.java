@@ -33,7 +33,7 @@ class ReportTest {
 
     @Test
     void splitsEachEightyPercentRunIntoTargetBrokerLoadGeneratorOtherAndIdle() {
-        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, 1.41, null, null), new LoadGenerator.Cores(0.63, 0.69, 1.53, null, null)));
+        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, 1.41, null, null, null), new LoadGenerator.Cores(0.63, 0.69, 1.53, null, null, null)));
         int cores = Runtime.getRuntime().availableProcessors();
         assertThat(table).contains("where the " + cores + " cores went in each target's 80 % run");
         // other = busy - target - broker - load generator; idle = cores - busy
@@ -50,8 +50,8 @@ class ReportTest {
 
     @Test
     void showsHowLongEachSideWaitedForACore() {
-        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, 1.41, 0.45, 0.17),
-                new LoadGenerator.Cores(0.63, 0.69, 1.53, null, null)));
+        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, 1.41, 0.45, 0.17, 0.02),
+                new LoadGenerator.Cores(0.63, 0.69, 1.53, null, null, null)));
         assertThat(table).contains("waiting for a core: target / load gen");
         assertThat(table).containsPattern("cc-50 +gateway +128,000 .*\\| 0\\.45 / 0\\.17\\n");
         assertThat(table).containsPattern("cc-50 +ceiling +512,000 .*\\| -\\n");
@@ -59,8 +59,8 @@ class ReportTest {
 
     @Test
     void printsTheSpeedProbeAtTheStartAndTheEnd() {
-        BenchMain.Results r = results(new LoadGenerator.Cores(0.97, 0.28, 1.41, null, null),
-                new LoadGenerator.Cores(0.63, 0.69, 1.53, null, null));
+        BenchMain.Results r = results(new LoadGenerator.Cores(0.97, 0.28, 1.41, null, null, null),
+                new LoadGenerator.Cores(0.63, 0.69, 1.53, null, null, null));
         BenchMain.Results both = new BenchMain.Results(r.command(), r.startedAt(), r.elapsed(), BenchMain.machine(58.74, 84.2, Map.of("gateway", "native")),
                 r.quick(), r.p99BoundMs(), r.workloads(), r.heapAfterRunMiB());
         assertThat(Report.table(both)).contains("  speed probe: 58.7 µs at the start, 84.2 µs at the end (" + SpeedProbe.WHAT + ")");
@@ -71,7 +71,7 @@ class ReportTest {
 
     @Test
     void saysSoWhereTheMachineCouldNotBeRead() {
-        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, null, null, null), new LoadGenerator.Cores(0.63, 0.69, null, null, null)));
+        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, null, null, null, null), new LoadGenerator.Cores(0.63, 0.69, null, null, null, null)));
         assertThat(table).contains("(no /proc/stat: not measured)");
     }
 
@@ -84,7 +84,7 @@ class ReportTest {
 
     @Test
     void anAbComparisonListsEveryHoldInTheOrderRunAndTheVerdict() {
-        LoadGenerator.Cores cores = new LoadGenerator.Cores(0.95, 0.25, 1.4, null, null);
+        LoadGenerator.Cores cores = new LoadGenerator.Cores(0.95, 0.25, 1.4, null, null, null);
         List<AbComparison.Hold> holds = List.of(
                 new AbComparison.Hold("A", 1, new Latency(100_000, 60_000, 4, 21.5, 30, 40, cores, null,
                         new HistogramWindow(2.0, 11.2, 60_000)), 8.0),

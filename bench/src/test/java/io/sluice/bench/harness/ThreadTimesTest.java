@@ -80,12 +80,12 @@ class ThreadTimesTest {
     void coresWaitingArePerSecondOfTheStep() {
         LoadGenerator.Cores c = LoadGenerator.Cores.of(Duration.ofSeconds(2), Duration.ofMillis(1800),
                 Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(13), Duration.ofMillis(1000),
-                Duration.ofMillis(300));
+                Duration.ofMillis(300), null);
         assertThat(c.target()).isEqualTo(0.9);
         assertThat(c.machineBusy()).isEqualTo(1.5);
         assertThat(c.targetWaiting()).isEqualTo(0.5);
         assertThat(c.loadGeneratorWaiting()).isEqualTo(0.15);
         assertThat(LoadGenerator.Cores.of(Duration.ofSeconds(2), Duration.ZERO, Duration.ZERO, null, null, null,
-                Duration.ofMillis(1)).targetWaiting()).isNull();
+                Duration.ofMillis(1), null).targetWaiting()).isNull();
     }
 }
