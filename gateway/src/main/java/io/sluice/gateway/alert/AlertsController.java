@@ -9,6 +9,9 @@ import io.sluice.gateway.auth.Scopes;
 import io.sluice.gateway.error.ApiException;
 import io.sluice.gateway.ratelimit.KeyRateLimiter;
 import io.sluice.gateway.web.RequestIds;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -69,6 +72,10 @@ public class AlertsController {
                 .map(p -> new AlertList(p.alerts(), p.total(), requestId, new Usage(1), p.nextCursor()));
     }
 
+    // The body is built as a tree; documented as an object, since springdoc's bean introspection
+    // of ObjectNode fails (a warning with a stack trace at every startup).
+    @ApiResponse(responseCode = "200", description = "The alert with its timeline and signals (docs/api.md)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object")))
     @GetMapping(path = "/v1/alerts/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ObjectNode> one(@PathVariable String id, ServerWebExchange exchange) {
         ApiPrincipal principal = ApiPrincipal.of(exchange);
@@ -98,11 +105,15 @@ public class AlertsController {
                         }));
     }
 
+    @ApiResponse(responseCode = "200", description = "The alert after the change (docs/api.md)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object")))
     @PostMapping(path = "/v1/alerts/{id}/acknowledge", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ObjectNode> acknowledge(@PathVariable String id, ServerWebExchange exchange) {
         return move(id, "acknowledge", exchange);
     }
 
+    @ApiResponse(responseCode = "200", description = "The alert after the change (docs/api.md)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object")))
     @PostMapping(path = "/v1/alerts/{id}/resolve", produces = MediaType.APPLICATION_JSON_VALUE)
     public Mono<ObjectNode> resolve(@PathVariable String id, ServerWebExchange exchange) {
         return move(id, "resolve", exchange);

@@ -7,8 +7,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The OpenAPI document shows Jackson trees (alert bodies built as JSON, signal payloads) as free
- * JSON objects; introspecting them as beans logs a stack trace at every startup.
+ * The OpenAPI document shows Jackson trees (signal payloads, request bodies read as trees) as free
+ * JSON objects; introspecting them as beans logs a stack trace at every startup. A response built
+ * as a tree is introspected before these replacements apply, so its operation declares its schema
+ * itself ({@code @ApiResponse}, as the alert endpoints do).
  */
 @Configuration(proxyBeanMethods = false)
 public class OpenApiConfiguration {
