@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * Where the machine's cores go during a step: the busy time of all CPUs (from {@code /proc/stat})
@@ -22,11 +23,7 @@ final class MachineCpu {
 
     /** Busy time of all CPUs since boot; null where there is no {@code /proc/stat}. */
     static Duration busy() {
-        try {
-            return busy(Files.readAllLines(STAT).getFirst());
-        } catch (IOException | RuntimeException unavailable) {
-            return null;
-        }
+        return fromFirstLine(STAT, MachineCpu::busy);
     }
 
     /**
@@ -54,12 +51,16 @@ final class MachineCpu {
      * Time so far during which at least one task on the machine was stalled waiting for I/O (the
      * {@code some} line of Linux's pressure stall information, {@code /proc/pressure/io}); null
      * where the kernel does not keep it. A step whose every process sat idle while this grew was
-     * held up by the disk (the broker's writes throttled by the page cache's writeback), not by a
-     * core.
+     * held up by the disk, not by a core.
      */
     static Duration ioStalled() {
+        return fromFirstLine(IO_PRESSURE, MachineCpu::ioStalled);
+    }
+
+    /** {@code parse} applied to the first line of {@code file}; null where it cannot be read or parsed. */
+    private static Duration fromFirstLine(Path file, Function<String, Duration> parse) {
         try {
-            return ioStalled(Files.readAllLines(IO_PRESSURE).getFirst());
+            return parse.apply(Files.readAllLines(file).getFirst());
         } catch (IOException | RuntimeException unavailable) {
             return null;
         }
