@@ -50,6 +50,11 @@ public final class EventCodec {
         this.copies = copiesLikeItsGenerator();
     }
 
+    /** Whether batches that qualify are copied ({@link CopiedBatchWriter}) rather than generated. */
+    boolean copies() {
+        return copies;
+    }
+
     /** One event as one JSON object. */
     public byte[] encode(CanonicalEvent event) {
         return encode(event, Map.of());
@@ -100,7 +105,7 @@ public final class EventCodec {
         JsonNode tags = slice("{\"k\":\"v\"}");
         Instant at = Instant.parse("2026-05-13T09:00:00.123Z");
         List<CanonicalEvent> probe = new ArrayList<>();
-        for (String id : List.of("evt_01KBCZ/ ~!#$%&'()*+,-.:;<=>?@[]^_`{|}", "evt_2")) {
+        for (String id : List.of("evt_01KBCZ/ ~!#$%&'()*+,-.:;<=>@[]^_`{|}", "evt_2")) {
             probe.add(new CanonicalEvent(id, "req_1", "prj_1", "app/1", "ios", "1.0", "s", "page_hit", at, at,
                     Dialect.CC, mapper.createObjectNode().put("id", "u/1"), null, null, payload, id.length() > 5 ? tags : null,
                     null));

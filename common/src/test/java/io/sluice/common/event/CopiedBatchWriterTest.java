@@ -108,6 +108,10 @@ class CopiedBatchWriterTest {
                 e -> with(e, "location", other),
                 e -> with(e, "event_id", "evt_\u00e9"),
                 e -> with(e, "event_id", "evt_\u007f"),
+                // Beyond Latin-1, a lone surrogate: both encode as '?', which is refused itself.
+                e -> with(e, "event_id", "evt_\u0141"),
+                e -> with(e, "type", "page\ud800"),
+                e -> with(e, "type", "page?hit"),
                 e -> with(e, "type", "page\"hit"),
                 e -> with(e, "type", "page\\hit"),
                 e -> with(e, "type", "page\nhit"),
@@ -133,10 +137,10 @@ class CopiedBatchWriterTest {
     }
 
     @Test
-    void idsAndTypesOfAnyPrintableCharacterButQuoteAndBackslashAreCopiedAsTheGeneratorWritesThem() {
+    void idsAndTypesOfAnyPrintableCharacterButQuoteBackslashAndQuestionMarkAreCopiedAsTheGeneratorWritesThem() {
         StringBuilder printable = new StringBuilder();
         for (char c = 0x20; c < 0x7f; c++) {
-            if (c != '"' && c != '\\') {
+            if (c != '"' && c != '\\' && c != '?') {
                 printable.append(c);
             }
         }
@@ -161,10 +165,12 @@ class CopiedBatchWriterTest {
         List<CanonicalEvent> events = new ArrayList<>(request());
         events.set(0, with(events.get(0), "event_id", "evt_a/b"));
         byte[] usual = codec.encodeBatch(events, raw);
+        assertThat(codec.copies()).as("the default codec copies").isTrue();
         assertThat(CopiedBatchWriter.write(head -> envelope(events), events, raw)).isEqualTo(usual);
         for (JsonMapper mapper : List.of(JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES).build(),
                 JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build())) {
             EventCodec other = new EventCodec(mapper);
+            assertThat(other.copies()).isFalse();
             byte[] encoded = other.encodeBatch(events, raw);
             assertThat(encoded).isEqualTo(other.generatedBatch(events, raw)).isNotEqualTo(usual);
             assertThat(other.decode(encoded)).isEqualTo(codec.decode(usual));

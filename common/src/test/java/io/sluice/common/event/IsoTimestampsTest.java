@@ -77,12 +77,17 @@ class IsoTimestampsTest {
             assertThat(fast == null || fast.equals(jdk(s))).as(s).isTrue();
         }
         assertThat(IsoTimestamps.parseCommon("2026-02-30T09:00:00Z")).isNull();
+        // Beyond ASCII nothing is a digit or a separator, not even a character whose low byte is one.
+        for (String s : List.of("2026-05-13T09:00:0\u0132Z", "\uff12026-05-13T09:00:00Z", "2026-05-13T09:00:00\u00b2Z",
+                "2026-05-13T09\u0a3a00:00Z", "2026-05-13T09:00:00+02\u013a00")) {
+            assertThat(IsoTimestamps.parseCommon(s)).as(s).isNull();
+        }
     }
 
     @Test
     void randomStringsNearTheCommonShapeNeverDisagree() {
         Random random = new Random(20261123L);
-        String alphabet = "0123456789-:T.Z+ z";
+        String alphabet = "0123456789-:T.Z+ z\u0132\u00b2\uff10";
         for (int i = 0; i < 200_000; i++) {
             StringBuilder b = new StringBuilder("2026-05-13T09:00:00.000+01:00");
             for (int k = random.nextInt(4); k >= 0; k--) {

@@ -97,17 +97,18 @@ public class CcBatchParser {
         List<CanonicalEvent> accepted = new ArrayList<>(raw.events().size());
         List<EventProblem> rejected = new ArrayList<>();
         List<Violation> found = new ArrayList<>(1);
+        // One clock read for the request's ids (they sort by creation time, to the millisecond).
+        long idMillis = System.currentTimeMillis();
         for (int i = 0; i < raw.events().size(); i++) {
             CcEventReader.Event e = raw.events().get(i);
-            String at = "events[" + i + "]";
             found.clear();
-            Instant timestamp = validateEvent(e, at, raw.eventSizes().get(i), earliest, latest, found);
+            Instant timestamp = validateEvent(e, i, raw.eventSizes().get(i), earliest, latest, found);
             if (!found.isEmpty()) {
                 Violation v = found.get(0);
                 rejected.add(new EventProblem(i, v.field(), v.code(), v.message()));
                 continue;
             }
-            accepted.add(new CanonicalEvent(Ids.event(), requestId, projectId, appId, platform, appVersion,
+            accepted.add(new CanonicalEvent(Ids.next(Ids.EVENT, idMillis), requestId, projectId, appId, platform, appVersion,
                     sessionId, e.type.stringValue(), timestamp, receivedAt, Dialect.CC, user, device,
                     location, e.payload, e.tags, e.custom));
         }
@@ -115,65 +116,66 @@ public class CcBatchParser {
     }
 
     /** Validates one event; returns its timestamp, or null with the first problem in {@code out}. */
-    private Instant validateEvent(CcEventReader.Event e, String at, int size, Instant earliest, Instant latest,
+    private Instant validateEvent(CcEventReader.Event e, int index, int size, Instant earliest, Instant latest,
             List<Violation> out) {
         if (e.notObject != null) {
-            out.add(new Violation(at, "invalid_type", "event must be a JSON object"));
+            out.add(new Violation(at(index), "invalid_type", "event must be a JSON object"));
             return null;
         }
         if (size > limits.maxEventBytes()) {
-            out.add(new Violation(at, "event_too_large", "event is " + size + " bytes; the limit is "
+            out.add(new Violation(at(index), "event_too_large", "event is " + size + " bytes; the limit is "
                     + limits.maxEventBytes() + " bytes"));
             return null;
         }
         JsonNode type = e.type;
         if (type == null) {
-            out.add(new Violation(at + ".type", "required", "type is required"));
+            out.add(new Violation(at(index) + ".type", "required", "type is required"));
             return null;
         }
         BlockSchema payloadSchema = type.isString() ? CcSchema.PAYLOADS.get(type.stringValue()) : null;
         if (payloadSchema == null) {
-            out.add(new Violation(at + ".type", "unknown_type", "type must be one of " + TYPES));
+            out.add(new Violation(at(index) + ".type", "unknown_type", "type must be one of " + TYPES));
             return null;
         }
         JsonNode ts = e.timestamp;
         if (ts == null) {
-            out.add(new Violation(at + ".timestamp", "required", "timestamp is required"));
+            out.add(new Violation(at(index) + ".timestamp", "required", "timestamp is required"));
             return null;
         }
         Instant timestamp = ts.isString() ? parseTimestamp(ts.stringValue()) : null;
         if (timestamp == null) {
-            out.add(new Violation(at + ".timestamp", "invalid_timestamp",
+            out.add(new Violation(at(index) + ".timestamp", "invalid_timestamp",
                     "timestamp must be ISO 8601 with an offset, e.g. 2026-05-13T09:00:00Z"));
             return null;
         }
         if (timestamp.isAfter(latest) || timestamp.isBefore(earliest)) {
-            out.add(new Violation(at + ".timestamp", "timestamp_out_of_range", "timestamp must be at most "
+            out.add(new Violation(at(index) + ".timestamp", "timestamp_out_of_range", "timestamp must be at most "
                     + limits.maxFutureSkew() + " ahead of and " + limits.maxEventAge() + " behind the server clock"));
             return null;
         }
-        if (!checkPayload(e, payloadSchema, at + ".payload", out)) {
+        if (!checkPayload(e, payloadSchema, index, out)) {
             return null;
         }
         if (e.tagsProblem != null) {
-            out.add(e.tagsProblem.at(at + ".tags"));
+            out.add(e.tagsProblem.at(at(index) + ".tags"));
             return null;
         }
         if (e.custom != null && !e.customIsObject) {
-            out.add(new Violation(at + ".custom", "invalid_type", "custom must be an object"));
+            out.add(new Violation(at(index) + ".custom", "invalid_type", "custom must be an object"));
             return null;
         }
         return timestamp;
     }
 
     /** The payload's first problem into {@code out}, found while reading it or now from its tree. */
-    private static boolean checkPayload(CcEventReader.Event e, BlockSchema schema, String path, List<Violation> out) {
+    private static boolean checkPayload(CcEventReader.Event e, BlockSchema schema, int index, List<Violation> out) {
         if (e.payloadChecked) {
             if (e.payloadProblem != null) {
-                out.add(e.payloadProblem.at(path));
+                out.add(e.payloadProblem.at(at(index) + ".payload"));
             }
             return e.payloadProblem == null;
         }
+        String path = at(index) + ".payload";
         if (e.payload == null) {
             out.add(new Violation(path, "required", "payload is required"));
             return false;
@@ -185,6 +187,11 @@ public class CcBatchParser {
         int before = out.size();
         schema.validate(e.payload, path, out, before + 1);
         return out.size() == before;
+    }
+
+    /** An event's path in problems; built only for a problem, not for every valid event. */
+    private static String at(int index) {
+        return "events[" + index + "]";
     }
 
     private static void validateBlock(BlockSchema schema, JsonNode block, String path, List<Violation> out) {
