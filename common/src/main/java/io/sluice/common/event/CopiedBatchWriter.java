@@ -46,8 +46,7 @@ final class CopiedBatchWriter {
         for (int i = 0; i < n; i++) {
             CanonicalEvent e = events.get(i);
             ids[i] = plainAscii(e.eventId());
-            // A batch's types repeat: the same string needs no second look.
-            types[i] = i > 0 && e.type() == events.get(i - 1).type() ? types[i - 1] : plainAscii(e.type());
+            types[i] = plainAscii(e.type());
             if (!sharesEnvelope(e, head) || ids[i] == null || types[i] == null) {
                 return null;
             }
