@@ -45,8 +45,8 @@ final class CopiedBatchWriter {
         long size = EVENTS.length + n + 1;
         for (int i = 0; i < n; i++) {
             CanonicalEvent e = events.get(i);
-            ids[i] = plainAscii(e.eventId());
-            types[i] = plainAscii(e.type());
+            ids[i] = plainAsciiBytes(e.eventId());
+            types[i] = plainAsciiBytes(e.type());
             if (!sharesEnvelope(e, head) || ids[i] == null || types[i] == null) {
                 return null;
             }
@@ -125,7 +125,7 @@ final class CopiedBatchWriter {
      * Latin-1 comes out as {@code '?'}, so a question mark is refused too and such a string goes to
      * the generator.
      */
-    private static byte[] plainAscii(String s) {
+    private static byte[] plainAsciiBytes(String s) {
         byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
         for (byte b : bytes) {
             if (b < 0x20 || b == 0x7f || b == '"' || b == '\\' || b == '?') {
