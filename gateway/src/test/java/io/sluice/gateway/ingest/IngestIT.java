@@ -219,6 +219,42 @@ class IngestIT {
     }
 
     @Test
+    void theIngestRouteAnswersOtherMethodsAndAcceptHeadersAsAnAnnotatedMappingWould() {
+        for (String method : List.of("PUT", "DELETE", "PATCH", "HEAD")) {
+            gateway.client().method(org.springframework.http.HttpMethod.valueOf(method)).uri("/v1/ingest")
+                    .header("X-API-Key", key).exchange().expectStatus().isEqualTo(405);
+        }
+        gateway.client().options().uri("/v1/ingest").header("X-API-Key", key).exchange()
+                .expectStatus().isOk().expectHeader().value("Allow", allow -> assertThat(allow).contains("POST"));
+        for (String accept : List.of("text/html", "image/png, text/plain;q=0.5", "not a media type")) {
+            gateway.client().post().uri("/v1/ingest").header("X-API-Key", key).header("Accept", accept)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(SeedBodies.ccFullExample())
+                    .exchange().expectStatus().isEqualTo(406).expectHeader().contentType(MediaType.APPLICATION_JSON)
+                    .expectBody().jsonPath("$.error").exists();
+        }
+        for (String accept : List.of("*/*", "application/json", "text/html, application/*;q=0.1", "application/json;charset=UTF-8")) {
+            gateway.client().post().uri("/v1/ingest").header("X-API-Key", key).header("Accept", accept)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(SeedBodies.ccFullExample())
+                    .exchange().expectStatus().isOk().expectHeader().contentType(MediaType.APPLICATION_JSON)
+                    .expectBody().jsonPath("$.accepted").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void theIngestRouteIsTimedUnderItsPathAndDescribedInTheOpenApiDocument() {
+        gateway.client().post().uri("/v1/ingest").header("X-API-Key", key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(SeedBodies.ccFullExample()).exchange().expectStatus().isOk();
+        String metrics = gateway.client().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"200\"[^}]*uri=\"/v1/ingest\"");
+        gateway.client().get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.paths['/v1/ingest'].post.operationId").isEqualTo("ingestCcBatch")
+                .jsonPath("$.paths['/v1/ingest'].post.responses['200'].content['application/json'].schema.$ref")
+                .isEqualTo("#/components/schemas/IngestResponse")
+                .jsonPath("$.components.schemas.IngestResponse.properties.session_id").exists();
+    }
+
+    @Test
     void blockHoundIsWatchingNonBlockingThreads() {
         Throwable thrown = null;
         try {
