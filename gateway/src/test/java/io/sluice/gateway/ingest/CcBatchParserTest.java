@@ -276,6 +276,38 @@ class CcBatchParserTest {
         }
     }
 
+    /** Typed payload fields whose valid values are never built into nodes still meet every parser limit. */
+    @Test
+    void typedPayloadValuesReadWithoutNodesAreStillHeldToEveryParserLimit() {
+        String[][] refused = {
+            {"click", "{\"label\":\"" + "s".repeat(UntrustedJson.MAX_STRING_LENGTH + 1) + "\"}", "json_limit_exceeded"},
+            {"crash", "{\"stack_trace\":\"" + "\\n".repeat(UntrustedJson.MAX_STRING_LENGTH + 1) + "\"}", "json_limit_exceeded"},
+            {"click", "{\"x\":1e99999}", "json_limit_exceeded"},
+            {"click", "{\"y\":-1e99999}", "json_limit_exceeded"},
+            {"friction", "{\"tap_count\":1" + "0".repeat(UntrustedJson.MAX_NUMBER_LENGTH + 1) + "}", "json_limit_exceeded"},
+            {"crash", "{\"exception\":\"\\x\"}", "malformed_json"},
+            {"crash", "{\"exception\":\"a\u0001b\"}", "malformed_json"},
+        };
+        for (String[] c : refused) {
+            String event = "{\"type\":\"" + c[0] + "\",\"timestamp\":\"2026-11-23T11:00:00Z\",\"payload\":" + c[1] + "}";
+            byte[] body = ("{\"app_id\":\"a\",\"events\":[" + event + "]}").getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> roomy.parse(body, "p", "req_1", NOW)).as("%s payload %.60s", c[0], c[1])
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details())
+                            .extracting(ApiException.FieldProblem::code).containsExactly(c[2]));
+        }
+        // Invalid UTF-8 in a string that is only measured, never made into a String.
+        byte[] head = "{\"app_id\":\"a\",\"events\":[{\"type\":\"crash\",\"timestamp\":\"2026-11-23T11:00:00Z\",\"payload\":{\"exception\":\"a".getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "\"}}]}".getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + 2 + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        body[head.length] = (byte) 0xC3;
+        body[head.length + 1] = (byte) 0x28;
+        System.arraycopy(tail, 0, body, head.length + 2, tail.length);
+        assertThatThrownBy(() -> roomy.parse(body, "p", "req_1", NOW))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.details())
+                        .extracting(ApiException.FieldProblem::code).containsExactly("malformed_json"));
+    }
+
     /**
      * The parser leaves duplicate names to {@link DuplicateCheckingParser}: wherever a name repeats
      * in a CC body, the answer is the one a parser with Jackson's own detection gives.

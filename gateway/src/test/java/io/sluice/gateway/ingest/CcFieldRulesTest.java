@@ -10,7 +10,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
+import io.sluice.gateway.ingest.schema.BlockSchema;
+import io.sluice.gateway.ingest.schema.CcSchema;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,6 +62,17 @@ class CcFieldRulesTest {
                 row("crash", "fatal", "true", null, null, q("yes"), false),
                 row("crash", "exception", q("E".repeat(256)), q("E".repeat(257)), "too_long", "1", false),
                 row("crash", "stack_trace", q("s".repeat(16_384)), q("s".repeat(16_385)), "too_long", "{}", false),
+                // Lengths count UTF-16 units, as String.length() does: a character beyond the BMP
+                // (four bytes of UTF-8) is two of them, an escape one.
+                row("crash", "exception", q("\uD83D\uDE00".repeat(128)), q("\uD83D\uDE00".repeat(128) + "x"), "too_long", "1", false),
+                row("crash", "exception", q("\\u00e9".repeat(256)), q("\\u00e9".repeat(257)), "too_long", "1", false),
+                row("crash", "exception", q("é".repeat(256)), q("é".repeat(257)), "too_long", "1", false),
+                row("anr", "blocked_ms", "2147483647", "9223372036854775808", "out_of_range", "1e3", false),
+                row("anr", "blocked_ms", "0", "-9223372036854775809", "out_of_range", "0.0", false),
+                row("slow_render", "fps", "1000", "1000.0000001", "out_of_range", "\"1000\"", false),
+                row("slow_render", "fps", "1e3", "1e308", "out_of_range", "null-free", false),
+                row("click", "x", "-1000000000000", "-1000000000001", "out_of_range", "[1]", false),
+                row("device", "screen_density", "1E-300", "-0.0", "out_of_range", "[]", false),
                 row("anr", "blocked_ms", "0", "-1", "out_of_range", "6200.5", false),
                 row("network_error", "status_code", "999", "1000", "out_of_range", q("503"), false),
                 row("network_error", "latency_ms", "0", "-0.5", "out_of_range", q("4200"), false),
@@ -147,6 +163,72 @@ class CcFieldRulesTest {
             }
             assertThat(answers.get(1)).isEqualTo(answers.get(0));
         }
+    }
+
+    /**
+     * A payload checked while it streams (after its type) recognises most valid values on the parser
+     * without a node ({@code StreamedValue}); one before its type is read as a tree. On random
+     * values near every typed payload field's bounds (lengths in UTF-16 units with multi-byte
+     * characters and escapes, integers past 64 bits, floats that overflow) both give the same answer.
+     */
+    @Test
+    void streamedAndTreeChecksOfPayloadsAgreeOnRandomValuesNearTheBounds() {
+        Random random = new Random(26);
+        int compared = 0;
+        for (Map.Entry<String, BlockSchema> type : CcSchema.PAYLOADS.entrySet()) {
+            for (String field : type.getValue().fields().keySet()) {
+                for (int i = 0; i < 40; i++) {
+                    String value = randomValue(random);
+                    Object streamed = outcome(type.getKey(), field, value, false);
+                    Object tree = outcome(type.getKey(), field, value, true);
+                    assertThat(streamed).as("%s.%s = %s", type.getKey(), field, value).isEqualTo(tree);
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isGreaterThan(1000);
+    }
+
+    /** The problems of a one-event request, or the codes of the 400 it got. */
+    private Object outcome(String type, String field, String value, boolean payloadFirst) {
+        try {
+            ParsedBatch batch = parser.parse(body(type, field, value, payloadFirst), "p", "req_1", NOW);
+            return List.of(batch.accepted().size(), batch.problems());
+        } catch (ApiException e) {
+            return e.details().stream().map(d -> d.code() + " " + d.field()).toList();
+        }
+    }
+
+    private static String randomValue(Random random) {
+        return switch (random.nextInt(5)) {
+            case 0, 1 -> {
+                int[] lengths = {0, 1, 63, 64, 65, 255, 256, 257, 2047, 2048, 2049, 16_384, 16_385};
+                int length = lengths[random.nextInt(lengths.length)];
+                String[] pieces = {"a", "é", "\uD83D\uDE00", "\\u00e9", "\\n", "\\\"", "\u20AC"};
+                StringBuilder b = new StringBuilder("\"");
+                for (int units = 0; units < length; ) {
+                    String piece = pieces[random.nextInt(pieces.length)];
+                    b.append(piece);
+                    units += piece.equals("\uD83D\uDE00") ? 2 : 1;
+                }
+                yield b.append('"').toString();
+            }
+            case 2 -> {
+                String[] ints = {"-1", "0", "1", "150", "151", "999", "1000", "1001", "100000", "100001", "2147483647",
+                    "2147483648", "-2147483649", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
+                    "123456789012345678901234567890"};
+                yield ints[random.nextInt(ints.length)];
+            }
+            case 3 -> {
+                String[] floats = {"0.0", "-0.0", "0.5", "1.0", "1.01", "-0.01", "1000.0", "1e3", "1E-400", "1e12",
+                    "1.0000001e12", "-1e12", "-1.1e12", "1e308", "1e309", "-1e309", "90.0001", "0.000001"};
+                yield floats[random.nextInt(floats.length)];
+            }
+            default -> {
+                String[] others = {"true", "false", "null", "[]", "[1]", "{}", "{\"a\":1}", "[\"s\"]"};
+                yield others[random.nextInt(others.length)];
+            }
+        };
     }
 
     private static boolean isEnvelope(String where) {

@@ -21,6 +21,8 @@ public final class BlockSchema {
     private final Map<String, Integer> positions = new HashMap<>();
     private final String[] names;
     private final FieldRule[] rules;
+    /** Per field, what {@link #check} accepts without building a node (null: always builds one). */
+    private final StreamedValue[] streamed;
 
     private BlockSchema(Map<String, FieldRule> fields) {
         if (fields.size() > Long.SIZE) {
@@ -29,6 +31,10 @@ public final class BlockSchema {
         this.fields = fields;
         this.names = fields.keySet().toArray(String[]::new);
         this.rules = fields.values().toArray(FieldRule[]::new);
+        this.streamed = new StreamedValue[rules.length];
+        for (int i = 0; i < rules.length; i++) {
+            streamed[i] = rules[i].streamed();
+        }
         for (int i = 0; i < names.length; i++) {
             positions.put(names[i], i);
         }
@@ -69,9 +75,10 @@ public final class BlockSchema {
     /**
      * The first problem {@link #validate} would report (in field order), found while reading the
      * object the parser is at (its {@code START_OBJECT} is the current token) up to its
-     * {@code END_OBJECT}, without building a tree of it; null when it is valid. Typed fields become
-     * value nodes one at a time, for the same rules. Fields the schema does not name are read as
-     * trees and dropped, so that every parser limit applies to them as before.
+     * {@code END_OBJECT}, without building a tree of it; null when it is valid. A valid value of a
+     * simple rule is recognised on the parser ({@link StreamedValue}); any other typed value becomes
+     * a value node, for the same rule. Fields the schema does not name are read as trees and
+     * dropped, so that every parser limit applies to them as before.
      */
     public Problem check(JsonParser p, ObjectMapper mapper) {
         Problem first = null;
@@ -89,6 +96,11 @@ public final class BlockSchema {
                 continue;
             }
             seen |= 1L << at;
+            // Most values are valid and of a simple type: no node for them (docs/benchmarks.md).
+            StreamedValue simple = streamed[at];
+            if (simple != null && simple.accepts(p, token)) {
+                continue;
+            }
             JsonNode value = valueNode(p, token, mapper);
             if (at < firstAt && rules[at].check(name, value) != null) {
                 first = new Problem(name, rules[at], value);

@@ -11,4 +11,9 @@ public interface FieldRule {
     default boolean required() {
         return false;
     }
+
+    /** What {@link BlockSchema#check} may accept from the parser without a node; null: always build one. */
+    default StreamedValue streamed() {
+        return null;
+    }
 }

@@ -37,10 +37,28 @@ public final class Rules {
             public boolean required() {
                 return true;
             }
+
+            @Override
+            public StreamedValue streamed() {
+                return rule.streamed();
+            }
         };
     }
 
+    /** A rule whose valid values {@link BlockSchema#check} can also recognise on the parser. */
+    private record Streamable(FieldRule rule, StreamedValue streamed) implements FieldRule {
+
+        @Override
+        public Violation check(String field, JsonNode value) {
+            return rule.check(field, value);
+        }
+    }
+
     public static FieldRule string(int maxLength) {
+        return new Streamable(stringOnly(maxLength), StreamedValue.string(maxLength));
+    }
+
+    private static FieldRule stringOnly(int maxLength) {
         return (field, v) -> {
             if (!v.isString()) {
                 return new Violation(field, "invalid_type", field + " must be a string");
@@ -53,7 +71,7 @@ public final class Rules {
 
     /** A string of 1 to {@code maxLength} characters. */
     public static FieldRule nonEmptyString(int maxLength) {
-        FieldRule bounded = string(maxLength);
+        FieldRule bounded = stringOnly(maxLength);
         return (field, v) -> {
             Violation tooLong = bounded.check(field, v);
             if (tooLong != null) {
@@ -65,7 +83,8 @@ public final class Rules {
     }
 
     public static FieldRule bool() {
-        return (field, v) -> v.isBoolean() ? null : new Violation(field, "invalid_type", field + " must be true or false");
+        return new Streamable((field, v) -> v.isBoolean() ? null
+                : new Violation(field, "invalid_type", field + " must be true or false"), StreamedValue.bool());
     }
 
     public static FieldRule object() {
@@ -74,7 +93,7 @@ public final class Rules {
 
     /** An integer in [min, max]. */
     public static FieldRule integer(long min, long max) {
-        return (field, v) -> {
+        return new Streamable((field, v) -> {
             if (!v.isIntegralNumber()) {
                 return new Violation(field, "invalid_type", field + " must be an integer");
             }
@@ -82,12 +101,12 @@ public final class Rules {
                 return new Violation(field, "out_of_range", field + " must be between " + min + " and " + max);
             }
             return null;
-        };
+        }, StreamedValue.integer(min, max));
     }
 
     /** A number in [min, max]. */
     public static FieldRule number(double min, double max) {
-        return (field, v) -> {
+        return new Streamable((field, v) -> {
             if (!v.isNumber()) {
                 return new Violation(field, "invalid_type", field + " must be a number");
             }
@@ -95,18 +114,18 @@ public final class Rules {
             return d < min || d > max || Double.isNaN(d)
                     ? new Violation(field, "out_of_range", field + " must be between " + fmt(min) + " and " + fmt(max))
                     : null;
-        };
+        }, StreamedValue.number(min, max));
     }
 
     /** A number greater than {@code min}. */
     public static FieldRule numberAbove(double min) {
-        return (field, v) -> {
+        return new Streamable((field, v) -> {
             if (!v.isNumber()) {
                 return new Violation(field, "invalid_type", field + " must be a number");
             }
             return v.doubleValue() > min && Double.isFinite(v.doubleValue()) ? null
                     : new Violation(field, "out_of_range", field + " must be greater than " + fmt(min));
-        };
+        }, StreamedValue.numberAbove(min));
     }
 
     public static FieldRule oneOf(String... values) {
