@@ -62,12 +62,16 @@ public final class StreamedValue {
                 if (token != JsonToken.VALUE_STRING) {
                     yield false;
                 }
-                int length = p.getStringLength();
-                p.streamReadConstraints().validateStringLength(length);
-                yield length <= maxLength;
+                // Reading the length finishes the token: the parser checks its string limit there.
+                yield p.getStringLength() <= maxLength;
             }
-            case INTEGER -> token == JsonToken.VALUE_NUMBER_INT && fitsLong(p)
-                    && p.getLongValue() >= minLong && p.getLongValue() <= maxLong;
+            case INTEGER -> {
+                if (token != JsonToken.VALUE_NUMBER_INT || !fitsLong(p)) {
+                    yield false;
+                }
+                long value = p.getLongValue();
+                yield value >= minLong && value <= maxLong;
+            }
             case NUMBER -> {
                 double d = finite(p, token);
                 yield d >= min && d <= max;
