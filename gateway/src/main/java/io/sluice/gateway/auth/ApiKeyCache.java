@@ -27,6 +27,8 @@ public class ApiKeyCache {
         long knownTtl = props.cacheExpiry().toNanos();
         long unknownTtl = props.negativeCacheTtl().toNanos();
         this.cache = Caffeine.newBuilder()
+                // Housekeeping on the calling thread, not the common pool (docs/decisions.md).
+                .executor(Runnable::run)
                 .maximumSize(props.cacheMaxKeys())
                 .refreshAfterWrite(props.cacheRefresh())
                 .expireAfter(new Expiry<String, Optional<ApiKeyRecord>>() {

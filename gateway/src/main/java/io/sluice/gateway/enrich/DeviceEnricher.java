@@ -30,7 +30,8 @@ public class DeviceEnricher {
 
     public DeviceEnricher(int cacheSize) {
         this.parser = new Parser();
-        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        // Housekeeping on the calling thread, not the common pool (docs/decisions.md).
+        this.cache = Caffeine.newBuilder().executor(Runnable::run).maximumSize(cacheSize).build();
     }
 
     /** The events with enriched device blocks; a block shared by several events is enriched once. */

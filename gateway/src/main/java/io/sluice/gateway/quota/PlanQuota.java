@@ -50,6 +50,8 @@ public class PlanQuota implements SmartLifecycle {
         this.props = props;
         this.clock = clock;
         this.usage = Caffeine.newBuilder()
+                // Housekeeping on the calling thread, not the common pool (docs/decisions.md).
+                .executor(Runnable::run)
                 .expireAfterAccess(Duration.ofHours(2))
                 .buildAsync((period, executor) -> repository.total(period.projectId(), period.month())
                         .map(total -> {

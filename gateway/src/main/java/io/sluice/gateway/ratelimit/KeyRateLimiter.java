@@ -22,6 +22,8 @@ public class KeyRateLimiter {
     public KeyRateLimiter(RateLimitProperties props, MeterRegistry meters) {
         this.props = props;
         this.limiters = Caffeine.newBuilder()
+                // Housekeeping on the calling thread, not the common pool (docs/decisions.md).
+                .executor(Runnable::run)
                 .maximumSize(props.maxTrackedKeys())
                 .expireAfterAccess(props.idleEviction())
                 .build();

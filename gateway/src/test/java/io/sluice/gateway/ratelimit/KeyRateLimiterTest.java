@@ -77,6 +77,21 @@ class KeyRateLimiterTest {
     }
 
     @Test
+    void theTrackedKeysGaugeNeverReadsAboveTheBound() {
+        // Caffeine evicts on the calling thread (no pool hand-off), so the bound holds after every
+        // request, not only once a background task has caught up.
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        KeyRateLimiter limiter = new KeyRateLimiter(
+                new RateLimitProperties(null, null, null, null, 100, Duration.ofMinutes(10)), meters);
+        double most = 0;
+        for (int i = 0; i < 20_000; i++) {
+            limiter.acquireEvents(key("key_" + i, null, null), 1);
+            most = Math.max(most, meters.get("sluice_ratelimit_tracked_keys").gauge().value());
+        }
+        assertThat(most).isEqualTo(100);
+    }
+
+    @Test
     void idleLimitersAreEvicted() throws Exception {
         KeyRateLimiter limiter = new KeyRateLimiter(
                 new RateLimitProperties(null, null, null, null, 1_000, Duration.ofMillis(50)), new SimpleMeterRegistry());
