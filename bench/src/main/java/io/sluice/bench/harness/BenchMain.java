@@ -199,8 +199,9 @@ public final class BenchMain {
      * {@code brokerCores}: the broker's cores over the 80 % run (the 50 % run in quick mode), beside
      * that run's {@link LoadGenerator.Cores}.
      */
-    record TargetResult(double maxSustainedEventsPerSecond, Latency at50, Latency at80, double cpuMicrosPerEvent,
-            double brokerCpuMicrosPerEvent, double brokerCores, List<Latency> steps, WarmUp warmUp) {
+    record TargetResult(double maxSustainedEventsPerSecond, double searchFoundEventsPerSecond, Latency at50,
+            Latency at80, double cpuMicrosPerEvent, double brokerCpuMicrosPerEvent, double brokerCores,
+            List<Latency> steps, List<Latency> holds, WarmUp warmUp) {
     }
 
     /** The warm-up before a target's search (or its quick step with --settle): how long, whether its JIT settled, compiler cores per slice. */
@@ -520,19 +521,24 @@ public final class BenchMain {
             }
             Timed t = timed(o, load, w, name, url, key, fixedAck, process, stack, o.quickRate(), all);
             progress(t, o.p99BoundMs());
-            return new TargetResult(0, t.latency(), null, t.step().cpuMicrosPerEvent(), t.brokerCpuMicrosPerEvent(),
-                    t.brokerCores(), List.of(t.latency()), warm == null ? null : WarmUp.of(warm));
+            return new TargetResult(0, 0, t.latency(), null, t.step().cpuMicrosPerEvent(), t.brokerCpuMicrosPerEvent(),
+                    t.brokerCores(), List.of(t.latency()), List.of(), warm == null ? null : WarmUp.of(warm));
         }
         JitWarmUp.Outcome warm = warmUntilSettled(name, process, start, run, scrape, o);
         RateSearch.Outcome found = RateSearch.search(at, start, 4_000_000, 3, o.p99BoundMs(), s -> progress(s, o.p99BoundMs()));
-        double max = found.maxSustained();
+        // The search's rate held as long as the latency runs, stepping down until a hold is sustained.
+        RateSearch.Confirmed confirmed = RateSearch.confirm(rate -> run.apply(rate, o.measure()), found.maxSustained(),
+                o.p99BoundMs(), s -> progress(s, o.p99BoundMs()));
+        double max = confirmed.rate();
         Timed half = timed(o, load, w, name, url, key, fixedAck, process, stack, max * 0.5, all);
         progress(half, o.p99BoundMs());
         Timed eighty = timed(o, load, w, name, url, key, fixedAck, process, stack, max * 0.8, all);
         progress(eighty, o.p99BoundMs());
-        log(String.format("  %s sustains %,.0f events/s with p99 <= %.0f ms", name, max, o.p99BoundMs()));
-        return new TargetResult(max, half.latency(), eighty.latency(), eighty.step().cpuMicrosPerEvent(),
-                eighty.brokerCpuMicrosPerEvent(), eighty.brokerCores(), found.steps().stream().map(Latency::of).toList(),
+        log(String.format("  %s sustains %,.0f events/s with p99 <= %.0f ms for %d s (its %d s search steps passed %,.0f)",
+                name, max, o.p99BoundMs(), o.measure().toSeconds(), o.step().toSeconds(), found.maxSustained()));
+        return new TargetResult(max, found.maxSustained(), half.latency(), eighty.latency(),
+                eighty.step().cpuMicrosPerEvent(), eighty.brokerCpuMicrosPerEvent(), eighty.brokerCores(),
+                found.steps().stream().map(Latency::of).toList(), confirmed.holds().stream().map(Latency::of).toList(),
                 WarmUp.of(warm));
     }
 

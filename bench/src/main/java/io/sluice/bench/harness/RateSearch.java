@@ -17,6 +17,13 @@ final class RateSearch {
     record Outcome(double maxSustained, List<LoadGenerator.Step> steps) {
     }
 
+    /** The rate a hold confirmed ({@code 0} if none did), the rate the search had found, and every hold run. */
+    record Confirmed(double rate, double found, List<LoadGenerator.Step> holds) {
+    }
+
+    /** Steps down in tenths of the found rate: at most this many, so the lowest hold is a tenth of it. */
+    static final int CONFIRM_STEPS = 10;
+
     private RateSearch() {
     }
 
@@ -61,5 +68,28 @@ final class RateSearch {
             }
         }
         return new Outcome(good, steps);
+    }
+
+    /**
+     * Holds the search's rate for longer (the length of the latency runs) and steps down by a tenth of
+     * it until a hold is sustained; a failed hold is run once more, as in the search. A short step
+     * near saturation can pass before the queues have grown: on 2026-12-04 the gateway passed a 3 s
+     * step at 640,000 events/s and then missed the same p99 bound for 5 s at 512,000.
+     */
+    static Confirmed confirm(DoubleFunction<LoadGenerator.Step> hold, double found, double p99BoundMs,
+            Consumer<LoadGenerator.Step> progress) {
+        List<LoadGenerator.Step> holds = new ArrayList<>();
+        for (int tenths = CONFIRM_STEPS; tenths > 0 && found > 0; tenths--) {
+            double rate = found * tenths / CONFIRM_STEPS;
+            for (int attempt = 0; attempt < 2; attempt++) {
+                LoadGenerator.Step s = hold.apply(rate);
+                holds.add(s);
+                progress.accept(s);
+                if (s.sustained(p99BoundMs)) {
+                    return new Confirmed(rate, found, holds);
+                }
+            }
+        }
+        return new Confirmed(0, found, holds);
     }
 }

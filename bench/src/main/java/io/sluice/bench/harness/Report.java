@@ -16,7 +16,7 @@ final class Report {
         StringBuilder b = new StringBuilder();
         b.append("\nSluice benchmark — ").append(r.compare() ? "A/B comparison of two gateway builds at one load"
                 : r.quick() ? "QUICK mode (one fixed rate per target; searches for no limit)"
-                : "sustained rate = highest arrival rate with every request 2xx and p99 <= " + fmt(r.p99BoundMs()) + " ms")
+                : "sustained rate = highest arrival rate held with every request 2xx and p99 <= " + fmt(r.p99BoundMs()) + " ms")
                 .append('\n');
         r.machine().forEach((k, v) -> {
             if (v instanceof Map<?, ?> probe && k.equals("speedProbe")) {
@@ -39,6 +39,9 @@ final class Report {
                         w.gatewayToCeiling() == null ? "-" : String.format(Locale.ROOT, "%.2f", w.gatewayToCeiling()),
                         lat(w.gateway().at50()), lat(w.gateway().at80()), w.gateway().cpuMicrosPerEvent(),
                         w.ceiling().cpuMicrosPerEvent()));
+            }
+            for (WorkloadResult w : r.workloads()) {
+                searched(b, w);
             }
             b.append(String.format(Locale.ROOT, "%nwhere the %d cores went in each target's 80 %% run (cores used on average)%n",
                     Runtime.getRuntime().availableProcessors()));
@@ -109,6 +112,16 @@ final class Report {
             b.append(String.format(Locale.ROOT, "%s: median µs/event A %.2f, B %.2f; median client p99 A %.1f ms,"
                     + " B %.1f ms%n  %s%n", w.name(), c.medianCpuA(), c.medianCpuB(), c.medianP99A(), c.medianP99B(),
                     c.verdict()));
+        }
+    }
+
+    /** What the search's short steps passed, beside the rate a longer hold confirmed (the table's). */
+    private static void searched(StringBuilder b, WorkloadResult w) {
+        if (w.gateway().searchFoundEventsPerSecond() > 0 || w.ceiling().searchFoundEventsPerSecond() > 0) {
+            b.append(String.format(Locale.ROOT, "%s: the search's steps passed gateway %,.0f and ceiling %,.0f events/s;"
+                    + " held as long as the latency runs, %,.0f and %,.0f%n", w.name(),
+                    w.gateway().searchFoundEventsPerSecond(), w.ceiling().searchFoundEventsPerSecond(),
+                    w.gateway().maxSustainedEventsPerSecond(), w.ceiling().maxSustainedEventsPerSecond()));
         }
     }
 

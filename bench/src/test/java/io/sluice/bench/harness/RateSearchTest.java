@@ -47,4 +47,38 @@ class RateSearchTest {
         RateSearch.Outcome o = RateSearch.search(rate -> step(rate, rate <= 1_500 ? 10 : 200), 5_000, 1e6, 0, 50, s -> { });
         assertThat(o.maxSustained()).isEqualTo(1_250);
     }
+
+    @Test
+    void aHoldAtTheFoundRateThatFailsStepsDownByTenthsUntilOneIsSustained() {
+        List<Double> holds = new ArrayList<>();
+        // The short steps passed 40k; held longer, the target keeps p99 within the bound only to 30k.
+        RateSearch.Confirmed c = RateSearch.confirm(rate -> {
+            holds.add(rate);
+            return step(rate, rate <= 30_000 ? 10 : 80);
+        }, 40_000, 50, s -> { });
+        assertThat(holds).containsExactly(40_000.0, 40_000.0, 36_000.0, 36_000.0, 32_000.0, 32_000.0, 28_000.0);
+        assertThat(c.rate()).isEqualTo(28_000);
+        assertThat(c.found()).isEqualTo(40_000);
+        assertThat(c.holds()).hasSize(7);
+    }
+
+    @Test
+    void aHoldThatPassesConfirmsTheFoundRateAndASpoiledHoldIsRunAgain() {
+        assertThat(RateSearch.confirm(rate -> step(rate, 10), 40_000, 50, s -> { }).holds()).hasSize(1);
+        List<Double> holds = new ArrayList<>();
+        RateSearch.Confirmed c = RateSearch.confirm(rate -> {
+            holds.add(rate);
+            return step(rate, holds.size() == 1 ? 200 : 10);
+        }, 40_000, 50, s -> { });
+        assertThat(holds).containsExactly(40_000.0, 40_000.0);
+        assertThat(c.rate()).isEqualTo(40_000);
+    }
+
+    @Test
+    void noHoldSustainedConfirmsNothing() {
+        RateSearch.Confirmed c = RateSearch.confirm(rate -> step(rate, 200), 40_000, 50, s -> { });
+        assertThat(c.rate()).isZero();
+        assertThat(c.holds()).hasSize(2 * RateSearch.CONFIRM_STEPS);
+        assertThat(c.holds().getLast().targetEventsPerSecond()).isEqualTo(4_000);
+    }
 }

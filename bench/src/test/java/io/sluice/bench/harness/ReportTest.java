@@ -14,14 +14,18 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
 
     private static TargetResult target(double max, LoadGenerator.Cores at80, double brokerCores) {
+        return target(max, max, at80, brokerCores);
+    }
+
+    private static TargetResult target(double max, double searchFound, LoadGenerator.Cores at80, double brokerCores) {
         Latency l80 = new Latency(max * 0.8, 1000, 5, 20, 30, 40, at80, new HistogramWindow(4.2, 16.8, 1000),
                 new HistogramWindow(5.6, 19.6, 1000));
         Latency l50 = new Latency(max * 0.5, 1000, 4, 10, 15, 20, at80, null, null);
-        return new TargetResult(max, l50, l80, 7.6, 1.1, brokerCores, List.of(l50, l80), null);
+        return new TargetResult(max, searchFound, l50, l80, 7.6, 1.1, brokerCores, List.of(l50, l80), List.of(l80), null);
     }
 
     private static BenchMain.Results results(LoadGenerator.Cores gateway, LoadGenerator.Cores ceiling) {
-        var w = new BenchMain.WorkloadResult("cc-50", "cc", 50, false, 426, target(160_000, gateway, 0.14),
+        var w = new BenchMain.WorkloadResult("cc-50", "cc", 50, false, 426, target(160_000, 200_000, gateway, 0.14),
                 target(640_000, ceiling, 0.22), 0.25,
                 BenchMain.SameLoad.of(128_000, 7.6, 2.0, new Latency(128_000, 1000, 3, 9, 12, 15, ceiling, null, null)),
                 new Stack.Drain(10, 10, Duration.ofSeconds(1), 10, 20, 0),
@@ -46,6 +50,15 @@ class ReportTest {
         assertThat(table).contains("cc-50: the gateway's own send-to-ack time in its 80 % run: p50 <= 4.2 ms, p99 <= 16.8 ms");
         assertThat(table).contains("cc-50: the gateway's own time handling the requests in its 80 % run: p50 <= 5.6 ms,"
                 + " p99 <= 19.6 ms");
+    }
+
+    @Test
+    void showsWhatTheSearchPassedBesideWhatTheHoldConfirmed() {
+        String table = Report.table(results(new LoadGenerator.Cores(0.97, 0.28, 1.41, null, null, null),
+                new LoadGenerator.Cores(0.63, 0.69, 1.53, null, null, null)));
+        assertThat(table).containsPattern("cc-50 +160,000 +640,000 +0\\.25 \\|");
+        assertThat(table).contains("cc-50: the search's steps passed gateway 200,000 and ceiling 640,000 events/s;"
+                + " held as long as the latency runs, 160,000 and 640,000");
     }
 
     @Test
