@@ -30,18 +30,7 @@ final class RateSearch {
     static Outcome search(DoubleFunction<LoadGenerator.Step> runAt, double start, double limit, int bisections,
             double p99BoundMs, Consumer<LoadGenerator.Step> progress) {
         List<LoadGenerator.Step> steps = new ArrayList<>();
-        // Runs a rate (twice if the first run fails), records every step, says whether it held.
-        DoublePredicate sustains = rate -> {
-            for (int attempt = 0; attempt < 2; attempt++) {
-                LoadGenerator.Step s = runAt.apply(rate);
-                steps.add(s);
-                progress.accept(s);
-                if (s.sustained(p99BoundMs)) {
-                    return true;
-                }
-            }
-            return false;
-        };
+        DoublePredicate sustains = rate -> sustains(runAt, rate, p99BoundMs, steps, progress);
         double good = 0;
         double bad = Double.POSITIVE_INFINITY;
         for (double rate = start; rate <= limit && bad == Double.POSITIVE_INFINITY; rate *= 2) {
@@ -81,15 +70,24 @@ final class RateSearch {
         List<LoadGenerator.Step> holds = new ArrayList<>();
         for (int tenths = CONFIRM_STEPS; tenths > 0 && found > 0; tenths--) {
             double rate = found * tenths / CONFIRM_STEPS;
-            for (int attempt = 0; attempt < 2; attempt++) {
-                LoadGenerator.Step s = hold.apply(rate);
-                holds.add(s);
-                progress.accept(s);
-                if (s.sustained(p99BoundMs)) {
-                    return new Confirmed(rate, found, holds);
-                }
+            if (sustains(hold, rate, p99BoundMs, holds, progress)) {
+                return new Confirmed(rate, found, holds);
             }
         }
         return new Confirmed(0, found, holds);
+    }
+
+    /** Runs a rate, twice if the first run fails; records and reports every run; says whether it held. */
+    private static boolean sustains(DoubleFunction<LoadGenerator.Step> runAt, double rate, double p99BoundMs,
+            List<LoadGenerator.Step> runs, Consumer<LoadGenerator.Step> progress) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            LoadGenerator.Step s = runAt.apply(rate);
+            runs.add(s);
+            progress.accept(s);
+            if (s.sustained(p99BoundMs)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
