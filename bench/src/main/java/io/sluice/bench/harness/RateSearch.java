@@ -17,8 +17,8 @@ final class RateSearch {
     record Outcome(double maxSustained, List<LoadGenerator.Step> steps) {
     }
 
-    /** The rate a hold confirmed ({@code 0} if none did), the rate the search had found, and every hold run. */
-    record Confirmed(double rate, double found, List<LoadGenerator.Step> holds) {
+    /** The rate a hold confirmed ({@code 0} if none did), and every hold run. */
+    record Confirmed(double rate, List<LoadGenerator.Step> holds) {
     }
 
     /** Steps down in tenths of the found rate: at most this many, so the lowest hold is a tenth of it. */
@@ -71,10 +71,10 @@ final class RateSearch {
         for (int tenths = CONFIRM_STEPS; tenths > 0 && found > 0; tenths--) {
             double rate = found * tenths / CONFIRM_STEPS;
             if (sustains(hold, rate, p99BoundMs, holds, progress)) {
-                return new Confirmed(rate, found, holds);
+                return new Confirmed(rate, holds);
             }
         }
-        return new Confirmed(0, found, holds);
+        return new Confirmed(0, holds);
     }
 
     /** Runs a rate, twice if the first run fails; records and reports every run; says whether it held. */

@@ -58,7 +58,6 @@ class RateSearchTest {
         }, 40_000, 50, s -> { });
         assertThat(holds).containsExactly(40_000.0, 40_000.0, 36_000.0, 36_000.0, 32_000.0, 32_000.0, 28_000.0);
         assertThat(c.rate()).isEqualTo(28_000);
-        assertThat(c.found()).isEqualTo(40_000);
         assertThat(c.holds()).hasSize(7);
     }
 
